@@ -9,8 +9,10 @@ namespace Threadline.Storage;
 /// </summary>
 public sealed record TraceQuery
 {
-    /// <summary>Default and upper bound of <see cref="Limit"/>.</summary>
+    /// <summary>Default of <see cref="Limit"/>.</summary>
     public const int DefaultLimit = 20;
+
+    /// <summary>Upper bound of <see cref="Limit"/>; larger values are clamped to it.</summary>
     public const int MaxLimit = 10_000;
 
     /// <summary>Spans starting at or after this time (Unix ns) match; 0 means no lower bound.</summary>
@@ -37,6 +39,12 @@ public sealed record TraceQuery
     public IReadOnlyList<KeyValuePair<string, string>> Attributes { get; init; } = [];
 
     public int Limit { get; init; } = DefaultLimit;
+
+    /// <summary>
+    /// <see cref="Limit"/> clamped to 1..<see cref="MaxLimit"/>, so that every engine treats a
+    /// zero, negative or huge limit from a request the same way.
+    /// </summary>
+    public int EffectiveLimit => Math.Clamp(Limit, 1, MaxLimit);
 }
 
 /// <summary>One search hit: enough to list the trace without loading it.</summary>

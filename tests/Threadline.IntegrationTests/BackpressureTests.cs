@@ -46,7 +46,7 @@ public sealed class BackpressureTests
         // The SDK exports while the queue is full: its first attempt is refused with a retry hint.
         var sourceName = "Threadline.IntegrationTests.Backpressure." + protocol;
         using var source = new ActivitySource(sourceName);
-        using var provider = Sdk.CreateTracerProviderBuilder()
+        using var provider = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateEmpty().AddService("retrying-service"))
             .AddSource(sourceName)
             .AddOtlpExporter(options =>

@@ -25,7 +25,7 @@ public sealed class OpenTelemetrySdkExportTests
         var sourceName = "Threadline.IntegrationTests.Export." + protocol;
         using var source = new ActivitySource(sourceName, "2.5.0");
 
-        using (var provider = Sdk.CreateTracerProviderBuilder()
+        using (var provider = OpenTelemetry.Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateEmpty()
                 .AddService("checkout", serviceVersion: "1.4.2", serviceInstanceId: "instance-7")
                 .AddAttributes([new("deployment.environment.name", "test"), new("host.cores", 2L)]))

@@ -1,7 +1,445 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Threadline.Core.Model;
+using Threadline.Protocol.Decoding;
+using static Threadline.Protocol.Zipkin.ZipkinConventions;
+
 namespace Threadline.Protocol.Zipkin;
 
 /// <summary>Decodes a Zipkin v2 JSON span list into Core spans.</summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Ids: traceId up to 32 hex digits, id and parentId up to 16; shorter ids are left-padded
+/// with zeros as Zipkin does, so a 64-bit trace id lands in <see cref="TraceId.Low"/> with High = 0.
+/// A missing, non-hex, too long or all-zero traceId or id rejects the span (the others are kept);
+/// an all-zero parentId means a root span.</item>
+/// <item>timestamp and duration are microseconds; the span ends at timestamp + duration.</item>
+/// <item>localEndpoint.serviceName becomes the resource's service.name, exactly as received
+/// (spans of one service share one Resource; without it the service is "unknown_service").</item>
+/// <item>Tags become string attributes (numbers and booleans sent by lenient clients are kept as
+/// their text). "error" sets an Error status with the tag value as message; otel.status_code,
+/// otel.status_description, otel.scope.name and otel.scope.version are honoured and not kept as
+/// attributes. See <see cref="ZipkinConventions"/> for endpoints, "shared" and "debug".</item>
+/// <item>Annotations become events named by their value. An unknown kind decodes as Unspecified.</item>
+/// </list>
+/// </remarks>
 public static class ZipkinJsonDecoder
 {
-    public static DecodedSpans Decode(ReadOnlySpan<byte> utf8Json, DecodeLimits limits) => throw new NotImplementedException();
+    public static DecodedSpans Decode(ReadOnlySpan<byte> utf8Json, DecodeLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        var scratch = DecodeScratch.Rent();
+        try
+        {
+            var parser = new Parser(utf8Json, scratch);
+            return parser.ParseSpanList();
+        }
+        catch (JsonException e)
+        {
+            throw new ProtocolException($"Malformed Zipkin JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line: {e.Message}", e);
+        }
+        finally
+        {
+            DecodeScratch.Return(scratch);
+        }
+    }
+
+    private struct Endpoint
+    {
+        public string? ServiceName;
+        public string? Ipv4;
+        public string? Ipv6;
+        public int Port;
+    }
+
+    private ref struct Parser
+    {
+        private Utf8JsonReader _reader;
+        private readonly DecodeScratch _scratch;
+        private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
+        private readonly Dictionary<(Resource, string, string), InstrumentationScope> _scopes = [];
+        private Resource? _unknownServiceResource;
+        private RejectionLog? _rejections;
+        private int _spanIndex = -1;
+
+        private readonly ReadOnlySpan<byte> _input;
+
+        public Parser(ReadOnlySpan<byte> utf8Json, DecodeScratch scratch)
+        {
+            _input = utf8Json;
+            _reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
+            _scratch = scratch;
+        }
+
+        public DecodedSpans ParseSpanList()
+        {
+            if (IsBlank(_input)) Throw("the body is empty; expected a JSON array of Zipkin v2 spans");
+            _reader.Read();
+            if (_reader.TokenType != JsonTokenType.StartArray) ThrowExpected("the body", "an array of spans");
+            _spanIndex = 0;
+            while (true)
+            {
+                Advance();
+                if (_reader.TokenType == JsonTokenType.EndArray) break;
+                ParseSpan();
+                _spanIndex++;
+            }
+            _spanIndex = -1;
+            _reader.Read();
+            return RejectionLog.Result(_scratch.Spans.PopToArray(0), _rejections);
+        }
+
+        private void ParseSpan()
+        {
+            if (_reader.TokenType != JsonTokenType.StartObject) ThrowExpected("a span", "an object");
+            string? traceIdHex = null, idHex = null, parentIdHex = null;
+            var name = string.Empty;
+            var kind = SpanKind.Unspecified;
+            ulong timestamp = 0, duration = 0;
+            Endpoint local = default, remote = default;
+            bool shared = false, debug = false;
+            string? error = null, statusCode = null, statusDescription = null;
+            string scopeName = string.Empty, scopeVersion = string.Empty;
+            string? legacyScopeName = null, legacyScopeVersion = null;
+            var attributesStart = _scratch.KeyValues.Count;
+            var eventsStart = _scratch.Events.Count;
+
+            while (NextProperty(out var property))
+            {
+                if (property.SequenceEqual("traceId"u8)) traceIdHex = ReadString("traceId");
+                else if (property.SequenceEqual("id"u8)) idHex = ReadString("id");
+                else if (property.SequenceEqual("parentId"u8)) parentIdHex = ReadString("parentId");
+                else if (property.SequenceEqual("name"u8)) name = ReadString("name");
+                else if (property.SequenceEqual("kind"u8)) kind = ParseKind(ReadString("kind"));
+                else if (property.SequenceEqual("timestamp"u8)) timestamp = ReadMicroseconds("timestamp");
+                else if (property.SequenceEqual("duration"u8)) duration = ReadMicroseconds("duration");
+                else if (property.SequenceEqual("localEndpoint"u8)) local = ParseEndpoint("localEndpoint");
+                else if (property.SequenceEqual("remoteEndpoint"u8)) remote = ParseEndpoint("remoteEndpoint");
+                else if (property.SequenceEqual("debug"u8)) debug = ReadBool("debug");
+                else if (property.SequenceEqual("shared"u8)) shared = ReadBool("shared");
+                else if (property.SequenceEqual("annotations"u8)) ParseAnnotations();
+                else if (property.SequenceEqual("tags"u8))
+                {
+                    if (_reader.TokenType != JsonTokenType.StartObject) ThrowExpected("tags", "an object of string values");
+                    while (NextProperty(out var key))
+                    {
+                        var keyString = ReadPropertyName(key);
+                        var value = ReadTagValue(keyString);
+                        switch (keyString)
+                        {
+                            case ErrorTag: error = value; break;
+                            case StatusCodeTag: statusCode = value; break;
+                            case StatusDescriptionTag: statusDescription = value; break;
+                            case ScopeNameTag: scopeName = value; break;
+                            case ScopeVersionTag: scopeVersion = value; break;
+                            case LegacyScopeNameTag: legacyScopeName = value; break;
+                            case LegacyScopeVersionTag: legacyScopeVersion = value; break;
+                            default: _scratch.KeyValues.Add(new KeyValue(keyString, AttributeValue.FromString(value))); break;
+                        }
+                    }
+                }
+                else
+                {
+                    _reader.Skip();
+                }
+            }
+
+            var traceId = ParseTraceId(traceIdHex, out var traceProblem);
+            var spanId = ParseSpanId(idHex, "id", required: true, out var idProblem);
+            var parentId = ParseSpanId(parentIdHex, "parentId", required: false, out var parentProblem);
+            var problem = traceProblem ?? idProblem ?? parentProblem;
+            if (problem is not null)
+            {
+                _scratch.KeyValues.Pop(attributesStart);
+                _scratch.Events.Pop(eventsStart);
+                var shownId = idHex is { Length: > 0 and <= 32 } ? $" (id {RejectionLog.Quote(idHex)})" : string.Empty;
+                (_rejections ??= new RejectionLog()).Add($"span {_spanIndex}{shownId} {problem}");
+                return;
+            }
+
+            AddEndpointAttributes(local, LocalAddress, LocalPort, LocalIpv6);
+            if (remote.ServiceName is { Length: > 0 }) _scratch.KeyValues.Add(new KeyValue(PeerService, remote.ServiceName));
+            AddEndpointAttributes(remote, PeerAddress, PeerPort, PeerIpv6);
+            if (shared) _scratch.KeyValues.Add(new KeyValue(Shared, true));
+            if (debug) _scratch.KeyValues.Add(new KeyValue(Debug, true));
+
+            var resource = ResourceFor(local.ServiceName);
+            var scope = ScopeFor(resource, scopeName.Length > 0 ? scopeName : legacyScopeName ?? string.Empty, scopeVersion.Length > 0 ? scopeVersion : legacyScopeVersion ?? string.Empty);
+            var start = timestamp * 1000;
+            _scratch.Spans.Add(new Span
+            {
+                TraceId = traceId,
+                SpanId = spanId,
+                ParentSpanId = parentId,
+                Name = name,
+                Kind = kind,
+                StartTimeUnixNano = start,
+                EndTimeUnixNano = duration > (ulong.MaxValue - start) / 1000 ? ulong.MaxValue : start + (duration * 1000),
+                Attributes = _scratch.KeyValues.PopToArray(attributesStart),
+                Events = _scratch.Events.PopToArray(eventsStart),
+                Status = StatusFrom(error, statusCode, statusDescription),
+                Resource = resource,
+                Scope = scope,
+            });
+        }
+
+        /// <summary>otel.status_code wins when present; otherwise an "error" tag means Error. The message prefers otel.status_description.</summary>
+        private static SpanStatus StatusFrom(string? error, string? statusCode, string? statusDescription)
+        {
+            StatusCode code;
+            if (statusCode is not null && statusCode.Equals("ERROR", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Error;
+            else if (statusCode is not null && statusCode.Equals("OK", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Ok;
+            else if (statusCode is not null && statusCode.Equals("UNSET", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Unset;
+            else code = error is not null ? StatusCode.Error : StatusCode.Unset;
+            var message = statusDescription ?? (code == StatusCode.Error ? error : null) ?? string.Empty;
+            return code == StatusCode.Unset && message.Length == 0 ? SpanStatus.Unset : new SpanStatus(code, message);
+        }
+
+        private readonly void AddEndpointAttributes(Endpoint endpoint, string addressKey, string portKey, string ipv6Key)
+        {
+            var address = endpoint.Ipv4 ?? endpoint.Ipv6;
+            if (address is { Length: > 0 }) _scratch.KeyValues.Add(new KeyValue(addressKey, address));
+            if (endpoint.Port > 0) _scratch.KeyValues.Add(new KeyValue(portKey, endpoint.Port));
+            if (endpoint.Ipv4 is not null && endpoint.Ipv6 is { Length: > 0 }) _scratch.KeyValues.Add(new KeyValue(ipv6Key, endpoint.Ipv6));
+        }
+
+        private Resource ResourceFor(string? serviceName)
+        {
+            if (string.IsNullOrEmpty(serviceName))
+                return _unknownServiceResource ??= new Resource([]);
+            if (!_resources.TryGetValue(serviceName, out var resource))
+            {
+                resource = new Resource([new KeyValue(ServiceName, serviceName)]);
+                _resources.Add(serviceName, resource);
+            }
+            return resource;
+        }
+
+        private readonly InstrumentationScope ScopeFor(Resource resource, string name, string version)
+        {
+            if (name.Length == 0 && version.Length == 0) return InstrumentationScope.Empty;
+            if (!_scopes.TryGetValue((resource, name, version), out var scope))
+            {
+                scope = new InstrumentationScope(name, version);
+                _scopes.Add((resource, name, version), scope);
+            }
+            return scope;
+        }
+
+        private Endpoint ParseEndpoint(string what)
+        {
+            if (_reader.TokenType != JsonTokenType.StartObject) ThrowExpected(what, "an object");
+            var endpoint = default(Endpoint);
+            while (NextProperty(out var property))
+            {
+                if (property.SequenceEqual("serviceName"u8)) endpoint.ServiceName = ReadString(what + ".serviceName");
+                else if (property.SequenceEqual("ipv4"u8)) endpoint.Ipv4 = NullIfEmpty(ReadString(what + ".ipv4"));
+                else if (property.SequenceEqual("ipv6"u8)) endpoint.Ipv6 = NullIfEmpty(ReadString(what + ".ipv6"));
+                else if (property.SequenceEqual("port"u8))
+                {
+                    if (!JsonScalars.TryReadUInt32(ref _reader, out var port) || port > ushort.MaxValue) ThrowExpected(what + ".port", "a port number 0-65535");
+                    endpoint.Port = (int)port;
+                }
+                else
+                {
+                    _reader.Skip();
+                }
+            }
+            return endpoint;
+        }
+
+        private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+        private void ParseAnnotations()
+        {
+            if (_reader.TokenType != JsonTokenType.StartArray) ThrowExpected("annotations", "an array");
+            while (true)
+            {
+                Advance();
+                if (_reader.TokenType == JsonTokenType.EndArray) return;
+                if (_reader.TokenType != JsonTokenType.StartObject) ThrowExpected("an annotation", "an object");
+                ulong timestamp = 0;
+                var value = string.Empty;
+                while (NextProperty(out var property))
+                {
+                    if (property.SequenceEqual("timestamp"u8)) timestamp = ReadMicroseconds("annotations[].timestamp");
+                    else if (property.SequenceEqual("value"u8)) value = ReadString("annotations[].value");
+                    else _reader.Skip();
+                }
+                _scratch.Events.Add(new SpanEvent(timestamp * 1000, value, []));
+            }
+        }
+
+        private static SpanKind ParseKind(string kind) => kind.ToUpperInvariant() switch
+        {
+            "CLIENT" => SpanKind.Client,
+            "SERVER" => SpanKind.Server,
+            "PRODUCER" => SpanKind.Producer,
+            "CONSUMER" => SpanKind.Consumer,
+            _ => SpanKind.Unspecified,
+        };
+
+        private static TraceId ParseTraceId(string? hex, out string? problem)
+        {
+            problem = null;
+            if (string.IsNullOrEmpty(hex))
+            {
+                problem = "has no traceId";
+                return default;
+            }
+            if (hex.Length > TraceId.HexLength)
+            {
+                problem = $"has a traceId of {hex.Length} characters (expected at most 32 hex digits)";
+                return default;
+            }
+            var split = Math.Max(0, hex.Length - 16);
+            if (!TryParseHex(hex.AsSpan(0, split), out var high) || !TryParseHex(hex.AsSpan(split), out var low))
+            {
+                problem = "has a traceId that is not hex";
+                return default;
+            }
+            if ((high | low) == 0) problem = "has an all-zero traceId";
+            return new TraceId(high, low);
+        }
+
+        private static SpanId ParseSpanId(string? hex, string name, bool required, out string? problem)
+        {
+            problem = null;
+            if (string.IsNullOrEmpty(hex))
+            {
+                if (required) problem = $"has no {name}";
+                return default;
+            }
+            if (hex.Length > SpanId.HexLength)
+            {
+                problem = $"has {Article(name)} {name} of {hex.Length} characters (expected at most 16 hex digits)";
+                return default;
+            }
+            if (!TryParseHex(hex, out var value))
+            {
+                problem = $"has {Article(name)} {name} that is not hex";
+                return default;
+            }
+            if (value == 0 && required) problem = $"has an all-zero {name}";
+            return new SpanId(value);
+        }
+
+        private static bool IsBlank(ReadOnlySpan<byte> input) => input.Trim(" \t\r\n"u8).IsEmpty;
+
+        private static string Article(string name) => name.StartsWith('i') ? "an" : "a";
+
+        /// <summary>Up to 16 hex digits, either case; empty is zero.</summary>
+        private static bool TryParseHex(ReadOnlySpan<char> hex, out ulong value)
+        {
+            value = 0;
+            foreach (var c in hex)
+            {
+                var nibble = c switch
+                {
+                    >= '0' and <= '9' => c - '0',
+                    >= 'a' and <= 'f' => c - 'a' + 10,
+                    >= 'A' and <= 'F' => c - 'A' + 10,
+                    _ => -1,
+                };
+                if (nibble < 0) return false;
+                value = (value << 4) | (uint)nibble;
+            }
+            return true;
+        }
+
+        private ulong ReadMicroseconds(string what)
+        {
+            if (!JsonScalars.TryReadUInt64(ref _reader, out var value)) ThrowExpected(what, "a non-negative integer number of microseconds");
+            if (value > ulong.MaxValue / 1000) Throw($"{what} {value} is too large to be microseconds since the Unix epoch");
+            return value;
+        }
+
+        private bool ReadBool(string what)
+        {
+            if (_reader.TokenType is not (JsonTokenType.True or JsonTokenType.False)) ThrowExpected(what, "true or false");
+            return _reader.TokenType == JsonTokenType.True;
+        }
+
+        private string ReadTagValue(string key)
+        {
+            switch (_reader.TokenType)
+            {
+                case JsonTokenType.String:
+                    return ReadString("tags." + key);
+                case JsonTokenType.Number:
+                case JsonTokenType.True:
+                case JsonTokenType.False:
+                    // Not allowed by the Zipkin model, but some clients send them; keep the literal text.
+                    return System.Text.Encoding.UTF8.GetString(_reader.ValueSpan);
+                default:
+                    ThrowExpected("tags." + key, "a string");
+                    return string.Empty;
+            }
+        }
+
+        private string ReadPropertyName(ReadOnlySpan<byte> name)
+        {
+            if (!_scratch.Strings.TryGetString(name, out var value)) Throw("a tag key is not valid UTF-8");
+            return value;
+        }
+
+        private string ReadString(string what)
+        {
+            if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a string");
+            if (!_reader.ValueIsEscaped)
+            {
+                if (!_scratch.Strings.TryGetString(_reader.ValueSpan, out var value)) Throw($"{what} is not valid UTF-8");
+                return value;
+            }
+            try
+            {
+                return _reader.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                Throw($"{what} is not valid UTF-8 or has an invalid escape");
+                return string.Empty;
+            }
+        }
+
+        /// <summary>Next property of the current object, positioned on its value; null values count as absent.</summary>
+        private bool NextProperty(out ReadOnlySpan<byte> name)
+        {
+            while (true)
+            {
+                Advance();
+                if (_reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    name = default;
+                    return false;
+                }
+                name = _reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(_reader.GetString()!) : _reader.ValueSpan;
+                Advance();
+                if (_reader.TokenType != JsonTokenType.Null) return true;
+            }
+        }
+
+        /// <summary>
+        /// Reads the next token. With the whole body in hand the reader itself throws on truncated
+        /// input; the check only guarantees that no loop can spin at the end of the data.
+        /// </summary>
+        private void Advance()
+        {
+            if (!_reader.Read()) Throw("the body ends before the JSON is complete");
+        }
+
+        [DoesNotReturn]
+        private readonly void ThrowExpected(string what, string expected) =>
+            Throw($"{what} must be {expected}, not {JsonScalars.Describe(_reader.TokenType)}");
+
+        [DoesNotReturn]
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private readonly void Throw(string problem)
+        {
+            var where = _spanIndex < 0 ? "$" : string.Create(CultureInfo.InvariantCulture, $"span {_spanIndex}");
+            throw new ProtocolException($"Invalid Zipkin v2 JSON at byte {_reader.TokenStartIndex} (in {where}): {problem}.");
+        }
+    }
 }

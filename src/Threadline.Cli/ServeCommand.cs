@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Threadline.Server.Hosting;
+using Threadline.Server.Options;
+
+namespace Threadline.Cli;
+
+/// <summary>
+/// <c>threadline serve</c>: runs the backend until Ctrl+C (or SIGTERM), then drains the queue.
+/// Each flag overrides the same setting from the config file or a <c>THREADLINE_</c> variable.
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>How long a stop may take to drain the ingest queue before queued spans are abandoned.</summary>
+    public static readonly TimeSpan ShutdownTimeout = ThreadlineServer.DefaultShutdownTimeout;
+
+    private const int ConfigurationErrorExitCode = 2;
+    private const int StartFailureExitCode = 1;
+
+    public static Command Create()
+    {
+        var configFile = new Option<FileInfo?>("--config")
+        {
+            Description = "JSON configuration file with a \"Threadline\" section (and optionally \"Logging\"). Environment variables THREADLINE_… and flags override it.",
+            HelpName = "file",
+        };
+        var command = new Command("serve", "Run the Threadline backend: OTLP gRPC/HTTP and Zipkin receivers, the query API, and the store.")
+        {
+            configFile,
+        };
+
+        // Each setting flag becomes a configuration override, but only when given, so that an
+        // absent flag leaves the file's or the environment's value alone.
+        var settings = new List<(string Key, Func<ParseResult, string?> Read)>();
+        void Setting<T>(string name, string key, string description, string helpName)
+        {
+            var option = new Option<T>(name) { Description = $"{description} [{ThreadlineOptions.SectionName}:{key}]", HelpName = helpName };
+            command.Options.Add(option);
+            settings.Add((key, result => result.GetResult(option) is null
+                ? null
+                : Convert.ToString(result.GetValue(option), CultureInfo.InvariantCulture)));
+        }
+
+        Setting<string>("--listen", "ListenAddress", "IP address every listener binds to; 0.0.0.0 or :: exposes the server on all interfaces (default 127.0.0.1).", "address");
+        Setting<int>("--otlp-grpc-port", "Receivers:OtlpGrpcPort", "OTLP/gRPC port, HTTP/2 cleartext (default 4317; 0 picks a free port).", "port");
+        Setting<int>("--otlp-http-port", "Receivers:OtlpHttpPort", "OTLP/HTTP port for POST /v1/traces (default 4318; 0 picks a free port).", "port");
+        Setting<int>("--zipkin-port", "Receivers:ZipkinPort", "Zipkin v2 port for POST /api/v2/spans (default 9411; 0 picks a free port).", "port");
+        Setting<int>("--api-port", "Api:Port", "Query API port (default 16686; 0 picks a free port).", "port");
+        Setting<int>("--max-body-size", "Receivers:MaxRequestBodyBytes", "Largest request body accepted, in bytes after decompression (default 16777216 = 16 MiB).", "bytes");
+        Setting<int>("--max-queued-spans", "Ingest:MaxQueuedSpans", "Most spans waiting for the store; beyond it clients get 429 / RESOURCE_EXHAUSTED (default 200000).", "spans");
+        Setting<string>("--ingest-mode", "Ingest:Mode", "store (default) queues and stores spans; decode-only decodes, acknowledges and discards them, a baseline for load tests only.", "mode");
+        Setting<string>("--storage", "Storage:Engine", "Storage engine (default memory; the only one so far).", "engine");
+        Setting<int>("--memory-max-spans", "Storage:Memory:MaxSpans", "Most spans the memory engine keeps; the oldest traces are evicted past it (default 1000000).", "spans");
+
+        var logLevel = new Option<LogLevel>("--log-level")
+        {
+            Description = "Lowest level of log messages written to the console.",
+            HelpName = "level",
+            DefaultValueFactory = _ => LogLevel.Information,
+        };
+        command.Options.Add(logLevel);
+
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var flags = settings
+                .Select(setting => (setting.Key, Value: setting.Read(parseResult)))
+                .Where(setting => setting.Value is not null)
+                .Select(setting => new KeyValuePair<string, string?>($"{ThreadlineOptions.SectionName}:{setting.Key}", setting.Value))
+                .ToList();
+            return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, parseResult.GetValue(logLevel), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string? configFile, IEnumerable<KeyValuePair<string, string?>> flags, LogLevel logLevel, CancellationToken cancellationToken)
+    {
+        IConfigurationRoot configuration;
+        ThreadlineOptions options;
+        try
+        {
+            configuration = ThreadlineConfiguration.Build(configFile, Environment.GetEnvironmentVariables(), flags);
+            options = ThreadlineConfiguration.Bind(configuration);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("threadline serve: the configuration is not valid:").ConfigureAwait(false);
+            foreach (var failure in ex.Failures)
+                await Console.Error.WriteLineAsync("  - " + failure).ConfigureAwait(false);
+            return ConfigurationErrorExitCode;
+        }
+
+        ThreadlineServer server;
+        try
+        {
+            server = await ThreadlineServer.StartAsync(options, services => AddConsoleLogging(services, configuration, logLevel), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // Kestrel reports a port in use (or an address not on this machine) as an IOException.
+            await Console.Error.WriteLineAsync($"threadline serve: could not listen: {ex.Message}").ConfigureAwait(false);
+            return StartFailureExitCode;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 0;
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: fall through to the graceful stop.
+            }
+            using var drain = new CancellationTokenSource(ShutdownTimeout);
+            await server.StopAsync(drain.Token).ConfigureAwait(false);
+        }
+        return 0;
+    }
+
+    private static void AddConsoleLogging(IServiceCollection services, IConfiguration configuration, LogLevel logLevel) =>
+        services.AddLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.SetMinimumLevel(logLevel);
+            // Framework chatter (routing, Kestrel connection events) only when something is wrong,
+            // unless the config file's Logging section says otherwise.
+            logging.AddFilter("Microsoft", LogLevel.Warning);
+            // A failed start (a port in use) is thrown to this command, which prints one line;
+            // the host's own multi-line report of it would only repeat that.
+            logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
+            logging.AddConfiguration(configuration.GetSection("Logging"));
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.UseUtcTimestamp = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        });
+}

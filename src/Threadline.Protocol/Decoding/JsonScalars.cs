@@ -1,0 +1,88 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Threadline.Protocol.Decoding;
+
+/// <summary>
+/// Lenient readers for JSON scalars as the protobuf JSON mapping writes them: 64-bit integers may
+/// come as numbers or decimal strings, doubles as numbers or as "NaN" / "Infinity" / "-Infinity".
+/// Each returns false when the token does not hold such a value; callers report where.
+/// </summary>
+internal static class JsonScalars
+{
+    public static bool TryReadUInt64(ref Utf8JsonReader reader, out ulong value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetUInt64(out value);
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                return Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length && reader.ValueSpan.Length > 0;
+            case JsonTokenType.String:
+                return ulong.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    public static bool TryReadInt64(ref Utf8JsonReader reader, out long value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetInt64(out value);
+            case JsonTokenType.String when !reader.ValueIsEscaped:
+                return Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length && reader.ValueSpan.Length > 0;
+            case JsonTokenType.String:
+                return long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    public static bool TryReadUInt32(ref Utf8JsonReader reader, out uint value)
+    {
+        if (TryReadUInt64(ref reader, out var wide) && wide <= uint.MaxValue)
+        {
+            value = (uint)wide;
+            return true;
+        }
+        value = 0;
+        return false;
+    }
+
+    public static bool TryReadDouble(ref Utf8JsonReader reader, out double value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Number:
+                return reader.TryGetDouble(out value);
+            case JsonTokenType.String:
+                var text = reader.ValueIsEscaped ? reader.GetString()! : null;
+                ReadOnlySpan<byte> utf8 = text is null ? reader.ValueSpan : System.Text.Encoding.UTF8.GetBytes(text);
+                if (utf8.SequenceEqual("NaN"u8)) value = double.NaN;
+                else if (utf8.SequenceEqual("Infinity"u8)) value = double.PositiveInfinity;
+                else if (utf8.SequenceEqual("-Infinity"u8)) value = double.NegativeInfinity;
+                else return double.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+                return true;
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>A human-readable name of a token for error messages.</summary>
+    public static string Describe(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "an object",
+        JsonTokenType.StartArray => "an array",
+        JsonTokenType.String => "a string",
+        JsonTokenType.Number => "a number",
+        JsonTokenType.True or JsonTokenType.False => "a boolean",
+        JsonTokenType.Null => "null",
+        _ => token.ToString(),
+    };
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Threadline.Sdk.Export.Otlp.Serialization;
+
+namespace Threadline.Sdk.Export.Otlp.Transport;
+
+/// <summary>How one attempt to deliver a batch ended.</summary>
+internal enum AttemptOutcome
+{
+    Delivered,
+    Retryable,
+    Rejected,
+}
+
+/// <summary>The answer to one attempt, reduced to what the retry loop and diagnostics need.</summary>
+internal sealed record AttemptResult(AttemptOutcome Outcome, string Description)
+{
+    /// <summary>The server's requested wait (Retry-After, RetryInfo), overriding the backoff.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public long RejectedSpans { get; init; }
+
+    public int? HttpStatusCode { get; init; }
+
+    public int? GrpcStatusCode { get; init; }
+
+    public static AttemptResult Delivered(long rejectedSpans, string description) =>
+        new(AttemptOutcome.Delivered, description) { RejectedSpans = rejectedSpans };
+}
+
+/// <summary>
+/// One OTLP transport: turns a batch into a request body (kept for retries) and sends it. The
+/// exporter drives one batch at a time, so the buffers are reused without locking.
+/// </summary>
+internal abstract class OtlpTransport : IDisposable
+{
+    // Answers are tiny (an empty response or a partial success); more than this is not an OTLP
+    // answer, and only the start is kept for the diagnostic.
+    private const int MaxResponseBytes = 64 * 1024;
+
+    private static readonly ProductInfoHeaderValue UserAgentValue = new(
+        "Threadline-Sdk-dotnet",
+        typeof(OtlpTransport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0");
+
+    private readonly HttpClient _client;
+    private readonly KeyValuePair<string, string>[] _headers;
+    private PayloadBufferStream? _compressedStream;
+
+    protected OtlpTransport(HttpClient client, Uri endpoint, KeyValuePair<string, string>[] headers, bool gzip)
+    {
+        _client = client;
+        Endpoint = endpoint;
+        _headers = headers;
+        Gzip = gzip;
+        Payload = new PayloadBuffer(64 * 1024);
+        Compressed = gzip ? new PayloadBuffer(16 * 1024) : null;
+        Response = new PayloadBuffer(1024);
+    }
+
+    public Uri Endpoint { get; }
+
+    protected bool Gzip { get; }
+
+    protected PayloadBuffer Payload { get; }
+
+    protected PayloadBuffer? Compressed { get; }
+
+    protected PayloadBuffer Response { get; }
+
+    /// <summary>Encodes the batch into the request body and returns it; valid until the next call.</summary>
+    public abstract ReadOnlyMemory<byte> PrepareBody(IReadOnlyList<Activity> batch, ServiceResource resource);
+
+    /// <summary>
+    /// Sends the body once. Network failures come back as <see cref="AttemptOutcome.Retryable"/>;
+    /// cancellation (the export deadline, the caller) is thrown.
+    /// </summary>
+    public abstract Task<AttemptResult> SendAsync(ReadOnlyMemory<byte> body, TimeSpan remaining, CancellationToken cancellationToken);
+
+    public virtual void Dispose()
+    {
+        Payload.Dispose();
+        Compressed?.Dispose();
+        Response.Dispose();
+    }
+
+    protected HttpRequestMessage CreateRequest(ReadOnlyMemory<byte> body, Version version, HttpVersionPolicy policy)
+    {
+        var segment = MemoryMarshal.TryGetArray(body, out var array)
+            ? array
+            : new ArraySegment<byte>(body.ToArray());
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+        {
+            Version = version,
+            VersionPolicy = policy,
+            // ByteArrayContent sends the pooled array in place; the exporter does not touch it
+            // again until this request is finished.
+            Content = new ByteArrayContent(segment.Array!, segment.Offset, segment.Count),
+        };
+        request.Headers.UserAgent.Add(UserAgentValue);
+        foreach (var header in _headers) request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        return request;
+    }
+
+    protected async Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Reads the whole body (so trailers arrive), keeping at most 64 KiB of it.</summary>
+    protected async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        Response.Clear();
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            while (true)
+            {
+                var memory = Response.GetMemory(4096);
+                var read = await stream.ReadAsync(memory, cancellationToken).ConfigureAwait(false);
+                if (read == 0) break;
+                // Past the limit, reads land in the same scratch block and are dropped, but the
+                // body is still drained so the trailers arrive.
+                if (Response.Length < MaxResponseBytes) Response.Advance(read);
+            }
+        }
+        return Response.WrittenMemory;
+    }
+
+    /// <summary>Gzips <paramref name="source"/> after whatever <see cref="Compressed"/> holds.</summary>
+    protected void Compress(ReadOnlySpan<byte> source)
+    {
+        _compressedStream ??= new PayloadBufferStream(Compressed!);
+        // Fastest: the exporter runs beside the application, and OTLP payloads (repeated keys,
+        // hex-free binary ids) shrink well even at the lowest level.
+        using var gzip = new GZipStream(_compressedStream, CompressionLevel.Fastest, leaveOpen: true);
+        gzip.Write(source);
+    }
+
+    protected static string Truncate(string text, int max = 256) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+}

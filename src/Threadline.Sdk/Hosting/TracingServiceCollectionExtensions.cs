@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Threadline.Sdk;
+
+/// <summary>Tracing in an application built on the .NET generic host (ASP.NET Core, workers).</summary>
+public static class TracingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Traces the application: a hosted service starts a <see cref="TracingSession"/> when the host starts
+    /// and shuts it down (exporting what is queued) when the host stops. The session is also registered, so
+    /// it can be injected, e.g. to call <see cref="TracingSession.ForceFlushAsync"/>.
+    /// </summary>
+    /// <remarks>
+    /// Call it before other hosted services are added so that tracing starts first. Calling it again (from
+    /// a library, say) adds that call's configuration to the same session. Options and environment
+    /// variables behave as in <see cref="ThreadlineTracing.Start"/>.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// builder.Services.AddThreadlineTracing(o =>
+    /// {
+    ///     o.ServiceName = "checkout";
+    ///     o.AddSource("MyCompany.*");
+    ///     o.UseOtlpExporter();
+    /// });
+    /// </code>
+    /// </example>
+    public static IServiceCollection AddThreadlineTracing(this IServiceCollection services, Action<TracingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        TracingSetup? setup = null;
+        foreach (var descriptor in services)
+        {
+            if (descriptor.ServiceType == typeof(TracingSetup) && descriptor.ImplementationInstance is TracingSetup existing)
+            {
+                setup = existing;
+                break;
+            }
+        }
+        if (setup is null)
+        {
+            setup = new TracingSetup();
+            services.AddSingleton(setup);
+            services.AddSingleton(provider => provider.GetRequiredService<TracingSetup>().Start());
+            services.AddHostedService<TracingHostedService>();
+        }
+        if (configure is not null) setup.Configure.Add(configure);
+        return services;
+    }
+}
+
+/// <summary>The configuration collected from every AddThreadlineTracing call.</summary>
+internal sealed class TracingSetup
+{
+    public List<Action<TracingOptions>> Configure { get; } = [];
+
+    public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
+
+    public TracingSession Start() => ThreadlineTracing.Start(
+        options =>
+        {
+            foreach (var configure in Configure) configure(options);
+        },
+        GetEnvironmentVariable);
+}
+
+/// <summary>Starts the session with the host (by resolving it) and shuts it down when the host stops.</summary>
+internal sealed class TracingHostedService(TracingSession session) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => session.ShutdownAsync(cancellationToken);
+}

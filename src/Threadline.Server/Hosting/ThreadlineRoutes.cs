@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Threadline.Server.Api;
+using Threadline.Server.Receivers.Grpc;
+using Threadline.Server.Receivers.Http;
+using Threadline.Server.Receivers.Zipkin;
+
+namespace Threadline.Server.Hosting;
+
+/// <summary>
+/// One request pipeline serves every listener. gRPC calls on the gRPC port go straight to the
+/// gRPC receiver; everything else is routed, and each route answers only on its own port.
+/// </summary>
+internal static class ThreadlineRoutes
+{
+    public static void Map(WebApplication app, ServerListeners listeners)
+    {
+        var services = app.Services;
+        var grpc = services.GetRequiredService<OtlpGrpcTraceReceiver>();
+
+        // Every gRPC call is a POST; anything else on that port (a health probe) is routed below.
+        app.Use(next => context =>
+            listeners.RoleOf(context) == ListenerRole.OtlpGrpc && HttpMethods.IsPost(context.Request.Method)
+                ? grpc.HandleAsync(context)
+                : next(context));
+
+        app.UseRouting();
+        app.Use(next => context =>
+        {
+            var required = context.GetEndpoint()?.Metadata.GetMetadata<ListenerRoleMetadata>();
+            if (required is not null && required.Role != listeners.RoleOf(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
+
+        var health = services.GetRequiredService<HealthEndpoints>();
+        app.MapGet(HealthEndpoints.LivenessPath, HealthEndpoints.LivenessAsync);
+        app.MapGet(HealthEndpoints.ReadinessPath, health.ReadinessAsync);
+
+        var otlpHttp = services.GetRequiredService<OtlpHttpTraceReceiver>();
+        app.MapPost(OtlpHttpTraceReceiver.Path, otlpHttp.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpHttp));
+
+        var zipkin = services.GetRequiredService<ZipkinSpansReceiver>();
+        app.MapPost(ZipkinSpansReceiver.Path, zipkin.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Zipkin));
+
+        MapApi(app, services);
+    }
+
+    private static void MapApi(WebApplication app, IServiceProvider services)
+    {
+        var api = app.MapGroup("/api/v1").WithMetadata(new ListenerRoleMetadata(ListenerRole.Api));
+        var trace = services.GetRequiredService<TraceEndpoint>();
+        var search = services.GetRequiredService<SearchEndpoint>();
+        var catalog = services.GetRequiredService<CatalogEndpoints>();
+        var status = services.GetRequiredService<StatusEndpoint>();
+
+        api.MapGet("/traces/{traceId}", trace.HandleAsync);
+        api.MapGet("/search", search.HandleAsync);
+        api.MapGet("/services", catalog.ServicesAsync);
+        api.MapGet("/services/{service}/operations", catalog.OperationsAsync);
+        api.MapGet("/tags", catalog.TagKeysAsync);
+        api.MapGet("/tags/{key}/values", catalog.TagValuesAsync);
+        api.MapGet("/status", status.HandleAsync);
+    }
+}

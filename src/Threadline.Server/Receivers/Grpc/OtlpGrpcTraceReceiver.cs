@@ -1,0 +1,121 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Threadline.Protocol;
+using Threadline.Protocol.Otlp;
+using Threadline.Server.Ingest;
+using Threadline.Server.Receivers.Body;
+
+namespace Threadline.Server.Receivers.Grpc;
+
+/// <summary>
+/// OTLP/gRPC: the unary <c>TraceService/Export</c> call over HTTP/2 cleartext. A thin edge:
+/// it unframes and decodes the request, hands the spans to <see cref="TraceIngestService"/>,
+/// and maps the outcome to a gRPC status.
+/// </summary>
+internal sealed class OtlpGrpcTraceReceiver
+{
+    public const string ExportPath = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+    private readonly TraceIngestService _ingest;
+    private readonly int _maxMessageBytes;
+
+    public OtlpGrpcTraceReceiver(TraceIngestService ingest, int maxMessageBytes)
+    {
+        _ingest = ingest;
+        _maxMessageBytes = maxMessageBytes;
+    }
+
+    /// <summary>Answers one call; the pipeline sends only POST requests on the gRPC port here.</summary>
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var cancellationToken = context.RequestAborted;
+
+        if (!IsGrpcContentType(request.ContentType, out var codecSupported))
+        {
+            // Not a gRPC request at all: the gRPC spec answers with plain HTTP 415.
+            _ingest.RecordRefusal(RequestRefusal.Unsupported);
+            response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        GrpcResponseWriter.WriteHeaders(response);
+        if (!string.Equals(request.Path.Value, ExportPath, StringComparison.Ordinal))
+        {
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Unimplemented,
+                $"Method '{request.Path}' is not implemented; this server offers {ExportPath}.");
+            return;
+        }
+        if (!codecSupported)
+        {
+            _ingest.RecordRefusal(RequestRefusal.Unsupported);
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Unimplemented,
+                $"Content type '{request.ContentType}' is not supported; send application/grpc (protobuf).");
+            return;
+        }
+        string? grpcEncoding = request.Headers["grpc-encoding"];
+        if (!ContentCodings.TryParse(grpcEncoding, out var encoding))
+        {
+            _ingest.RecordRefusal(RequestRefusal.Unsupported);
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Unimplemented,
+                $"grpc-encoding '{grpcEncoding}' is not supported; use {GrpcResponseWriter.AcceptEncoding} or identity.");
+            return;
+        }
+
+        GrpcReadResult<DecodedSpans> read;
+        try
+        {
+            read = await GrpcUnaryReader.ReadAsync(request.BodyReader, encoding, _maxMessageBytes,
+                static message => OtlpProtobufDecoder.DecodeExportRequest(message, DecodeLimits.Default), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProtocolException ex)
+        {
+            _ingest.RecordRefusal(RequestRefusal.Malformed);
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.InvalidArgument, "The message is not a valid ExportTraceServiceRequest: " + ex.Message);
+            return;
+        }
+        if (read.Status != GrpcStatusCode.Ok)
+        {
+            _ingest.RecordRefusal(read.Status == GrpcStatusCode.ResourceExhausted ? RequestRefusal.TooLarge : RequestRefusal.Malformed);
+            GrpcResponseWriter.WriteStatus(response, read.Status, read.Error);
+            return;
+        }
+
+        var result = await _ingest.IngestAsync(read.Value!, cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case IngestOutcome.Accepted:
+                var reply = OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
+                await GrpcResponseWriter.WriteMessageAsync(response, reply, cancellationToken).ConfigureAwait(false);
+                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Ok);
+                break;
+            case IngestOutcome.Overloaded:
+                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.ResourceExhausted, result.Message, result.RetryAfter);
+                break;
+            default:
+                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Unavailable, result.Message, result.RetryAfter);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// True for <c>application/grpc</c> and its <c>+suffix</c> forms; <paramref name="codecSupported"/>
+    /// says whether the suffix is one this receiver decodes (none, or <c>+proto</c>).
+    /// </summary>
+    private static bool IsGrpcContentType(string? contentType, out bool codecSupported)
+    {
+        codecSupported = false;
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)) return false;
+        var mediaType = parsed.MediaType.AsSpan();
+        const string grpc = "application/grpc";
+        if (!mediaType.StartsWith(grpc, StringComparison.OrdinalIgnoreCase)) return false;
+        var suffix = mediaType[grpc.Length..];
+        if (suffix.IsEmpty || suffix.Equals("+proto", StringComparison.OrdinalIgnoreCase))
+        {
+            codecSupported = true;
+            return true;
+        }
+        return suffix[0] == '+';
+    }
+}

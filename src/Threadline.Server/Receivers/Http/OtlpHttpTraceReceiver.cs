@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Http;
+using Threadline.Protocol;
+using Threadline.Protocol.Otlp;
+using Threadline.Server.Ingest;
+using Threadline.Server.Receivers.Body;
+
+namespace Threadline.Server.Receivers.Http;
+
+/// <summary>
+/// OTLP/HTTP: <c>POST /v1/traces</c> with a protobuf or JSON ExportTraceServiceRequest, optionally
+/// gzipped. A thin edge over <see cref="TraceIngestService"/>; answers in the request's encoding.
+/// </summary>
+internal sealed class OtlpHttpTraceReceiver
+{
+    public const string Path = "/v1/traces";
+
+    private readonly TraceIngestService _ingest;
+    private readonly int _maxBodyBytes;
+
+    public OtlpHttpTraceReceiver(TraceIngestService ingest, int maxBodyBytes)
+    {
+        _ingest = ingest;
+        _maxBodyBytes = maxBodyBytes;
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var cancellationToken = context.RequestAborted;
+
+        if (!OtlpHttpFormats.TryParse(request.ContentType, out var format))
+        {
+            _ingest.RecordRefusal(RequestRefusal.Unsupported);
+            await OtlpHttpResponses.UnsupportedMediaTypeAsync(response, OtlpHttpFormat.Json,
+                $"Content-Type '{request.ContentType}' is not supported; send {OtlpHttpFormats.ProtobufContentType} or {OtlpHttpFormats.JsonContentType}.",
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        string? contentEncoding = request.Headers.ContentEncoding;
+        if (!ContentCodings.TryParse(contentEncoding, out var coding))
+        {
+            _ingest.RecordRefusal(RequestRefusal.Unsupported);
+            await OtlpHttpResponses.UnsupportedMediaTypeAsync(response, format,
+                $"Content-Encoding '{contentEncoding}' is not supported; send gzip or identity.", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        DecodedSpans decoded;
+        using (var body = await HttpBodyReader.ReadAsync(request, coding, _maxBodyBytes, cancellationToken).ConfigureAwait(false))
+        {
+            switch (body.Status)
+            {
+                case BodyReadStatus.TooLarge:
+                    _ingest.RecordRefusal(RequestRefusal.TooLarge);
+                    await OtlpHttpResponses.TooLargeAsync(response, format, body.Error!, cancellationToken).ConfigureAwait(false);
+                    return;
+                case BodyReadStatus.MalformedCompression:
+                case BodyReadStatus.Incomplete:
+                    _ingest.RecordRefusal(RequestRefusal.Malformed);
+                    await OtlpHttpResponses.BadRequestAsync(response, format, body.Error!, cancellationToken).ConfigureAwait(false);
+                    return;
+            }
+
+            try
+            {
+                decoded = format == OtlpHttpFormat.Json
+                    ? OtlpJsonDecoder.DecodeExportRequest(body.Body!.WrittenSpan, DecodeLimits.Default)
+                    : OtlpProtobufDecoder.DecodeExportRequest(body.Body!.WrittenSpan, DecodeLimits.Default);
+            }
+            catch (ProtocolException ex)
+            {
+                _ingest.RecordRefusal(RequestRefusal.Malformed);
+                var what = format == OtlpHttpFormat.Json ? "OTLP/JSON" : "OTLP protobuf";
+                await OtlpHttpResponses.BadRequestAsync(response, format,
+                    $"The body is not a valid {what} ExportTraceServiceRequest: {ex.Message}", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        // The pooled body is back in the pool before the (possibly slow) wait for the store.
+        var result = await _ingest.IngestAsync(decoded, cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case IngestOutcome.Accepted:
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = format.ContentType();
+                var reply = format == OtlpHttpFormat.Json
+                    ? OtlpJsonEncoder.EncodeExportResponse(result.RejectedSpans, result.Message)
+                    : OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
+                await response.Body.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
+                break;
+            case IngestOutcome.Overloaded:
+                await OtlpHttpResponses.TooManyRequestsAsync(response, format, result.Message!, result.RetryAfter, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await OtlpHttpResponses.UnavailableAsync(response, format, result.Message!, result.RetryAfter, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+}
