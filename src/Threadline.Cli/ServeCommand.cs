@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Threadline.Demo;
 using Threadline.Server.Hosting;
 using Threadline.Server.Options;
 
@@ -64,6 +65,12 @@ internal static class ServeCommand
         };
         command.Options.Add(logLevel);
 
+        var demo = new Option<bool>("--demo")
+        {
+            Description = "Also run the checkout demo (services on 127.0.0.1 with steady traffic) exporting to this server, so traces appear at once.",
+        };
+        command.Options.Add(demo);
+
         command.SetAction((parseResult, cancellationToken) =>
         {
             var flags = settings
@@ -71,13 +78,13 @@ internal static class ServeCommand
                 .Where(setting => setting.Value is not null)
                 .Select(setting => new KeyValuePair<string, string?>($"{ThreadlineOptions.SectionName}:{setting.Key}", setting.Value))
                 .ToList();
-            return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, parseResult.GetValue(logLevel), cancellationToken);
+            return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, parseResult.GetValue(logLevel), parseResult.GetValue(demo), cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? configFile, IEnumerable<KeyValuePair<string, string?>> flags, LogLevel logLevel, CancellationToken cancellationToken)
+        string? configFile, IEnumerable<KeyValuePair<string, string?>> flags, LogLevel logLevel, bool withDemo, CancellationToken cancellationToken)
     {
         IConfigurationRoot configuration;
         ThreadlineOptions options;
@@ -112,6 +119,7 @@ internal static class ServeCommand
 
         await using (server.ConfigureAwait(false))
         {
+            var demo = withDemo ? await StartDemoAsync(server, cancellationToken).ConfigureAwait(false) : null;
             try
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
@@ -120,10 +128,32 @@ internal static class ServeCommand
             {
                 // Ctrl+C or SIGTERM: fall through to the graceful stop.
             }
+            // The demo stops first so its last spans reach the server before the queue drains.
+            if (demo is not null) await demo.DisposeAsync().ConfigureAwait(false);
             using var drain = new CancellationTokenSource(ShutdownTimeout);
             await server.StopAsync(drain.Token).ConfigureAwait(false);
         }
         return 0;
+    }
+
+    private static async Task<DemoLauncher?> StartDemoAsync(ThreadlineServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var demo = await DemoLauncher.StartAsync(new DemoOptions { OtlpEndpoint = server.OtlpGrpcEndpoint }, cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"Demo running: checkout traffic through {demo.GatewayEndpoint}; browse traces at {server.ApiEndpoint}api/v1/search?service=api-gateway");
+            return demo;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException)
+        {
+            // The backend stays up without the demo; say why the demo could not start.
+            await Console.Error.WriteLineAsync("threadline serve --demo: the demo did not start: " + exception.Message).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
     }
 
     private static void AddConsoleLogging(IServiceCollection services, IConfiguration configuration, LogLevel logLevel) =>

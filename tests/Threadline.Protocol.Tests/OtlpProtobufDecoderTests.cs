@@ -76,6 +76,45 @@ public sealed class OtlpProtobufDecoderTests
     }
 
     [Fact]
+    public void Repeated_scalar_attributes_are_shared_but_arrays_and_bytes_never_are()
+    {
+        var attributes = new KeyValue[]
+        {
+            new("http.request.method", "GET"),
+            new("user_agent.original", new string('u', 150)),
+            new("tags", AttributeValue.FromArray(["a", "b"])),
+            new("blob", AttributeValue.FromBytes([1, 2, 3])),
+        };
+        var spans = Enumerable.Range(0, 4).Select(i => new Span { TraceId = SampleSpans.TraceA, SpanId = new SpanId((ulong)i + 1), Name = "n", Attributes = attributes }).ToArray();
+
+        var decoded = Decode(WireModel.ToWire(spans).ToByteArray()).Spans;
+
+        // An attribute is cached the second time it is seen, so spans from the second on share it.
+        Assert.Same(decoded[1].Attributes[1].Value.AsString(), decoded[3].Attributes[1].Value.AsString());
+        Assert.NotSame(decoded[0].Attributes[2].Value.AsArray(), decoded[3].Attributes[2].Value.AsArray());
+        Assert.NotSame(decoded[0].Attributes[3].Value.AsBytes(), decoded[3].Attributes[3].Value.AsBytes());
+        Assert.All(decoded, s => ModelAssert.Attributes(attributes, s.Attributes, s.Name));
+    }
+
+    [Fact]
+    public void Attribute_cache_never_hands_back_a_different_attribute()
+    {
+        // Thousands of distinct attributes, many more than the caches hold, seen several times in
+        // different orders: every lookup that shares a slot must still come back with the right value.
+        var attributes = Enumerable.Range(0, 5000).Select(i => new KeyValue($"key.{i % 97}", i % 3 == 0 ? AttributeValue.FromInt(i) : $"value-{i}")).ToArray();
+        var random = new Random(7);
+        for (var round = 0; round < 3; round++)
+        {
+            var shuffled = attributes.OrderBy(_ => random.Next()).ToArray();
+            var spans = shuffled.Chunk(50).Select((chunk, i) => new Span { TraceId = SampleSpans.TraceA, SpanId = new SpanId((ulong)i + 1), Name = "n", Attributes = chunk }).ToArray();
+
+            var decoded = Decode(WireModel.ToWire(spans).ToByteArray()).Spans;
+
+            ModelAssert.Equal(spans, decoded);
+        }
+    }
+
+    [Fact]
     public void Decode_rejects_span_with_all_zero_trace_id_and_keeps_the_rest()
     {
         var body = Request("checkout-lib",

@@ -34,23 +34,27 @@ internal sealed class InventoryService : ServiceApplication
 
     private static string Schema()
     {
-        var products = string.Join(", ", Catalog.Products.Select(p => $"('{p.Sku}', {RestockUnits})"));
+        var products = string.Join(", ", Catalog.Products.Select((p, i) => $"({i}, '{p.Sku}')"));
         var warehouses = string.Join(", ", Catalog.Warehouses.Select((w, i) => $"({i}, '{w}')"));
-        // stock_movements is deliberately without an index on sku: the bulk check scans it.
+        // stock_movements is deliberately without an index on sku: the bulk check scans it. The
+        // numbered temp tables only spread the seeded movements over products and warehouses.
         return $"""
             CREATE TABLE stock (sku TEXT PRIMARY KEY, on_hand INTEGER NOT NULL);
             CREATE TABLE reservations (id INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, sku TEXT NOT NULL, quantity INTEGER NOT NULL);
             CREATE TABLE stock_movements (id INTEGER PRIMARY KEY, sku TEXT NOT NULL, warehouse TEXT NOT NULL, quantity INTEGER NOT NULL);
-            CREATE TABLE warehouses (n INTEGER PRIMARY KEY, name TEXT NOT NULL);
-            INSERT INTO stock (sku, on_hand) VALUES {products};
-            INSERT INTO warehouses (n, name) VALUES {warehouses};
+            CREATE TEMP TABLE seed_products (n INTEGER PRIMARY KEY, sku TEXT NOT NULL);
+            CREATE TEMP TABLE seed_warehouses (n INTEGER PRIMARY KEY, name TEXT NOT NULL);
+            INSERT INTO seed_products (n, sku) VALUES {products};
+            INSERT INTO seed_warehouses (n, name) VALUES {warehouses};
+            INSERT INTO stock (sku, on_hand) SELECT sku, {RestockUnits} FROM seed_products;
             WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < 40000)
             INSERT INTO stock_movements (id, sku, warehouse, quantity)
-            SELECT i,
-                   (SELECT sku FROM stock ORDER BY sku LIMIT 1 OFFSET (i % {Catalog.Products.Count})),
-                   (SELECT name FROM warehouses WHERE n = i % {Catalog.Warehouses.Count}),
-                   (i % 17) - 5
-            FROM seq;
+            SELECT seq.i, p.sku, w.name, (seq.i % 17) - 5
+            FROM seq
+            JOIN seed_products p ON p.n = seq.i % {Catalog.Products.Count}
+            JOIN seed_warehouses w ON w.n = seq.i % {Catalog.Warehouses.Count};
+            DROP TABLE seed_products;
+            DROP TABLE seed_warehouses;
             """;
     }
 

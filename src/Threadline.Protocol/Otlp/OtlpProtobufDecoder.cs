@@ -8,7 +8,8 @@ namespace Threadline.Protocol.Otlp;
 /// <summary>Decodes an OTLP ExportTraceServiceRequest (binary protobuf) into Core spans.</summary>
 /// <remarks>
 /// Hand-written for the ingest hot path: it reads the wire format straight into Core objects with
-/// no intermediate generated messages, interns repeated attribute keys and short values, and
+/// no intermediate generated messages, reuses attributes whose bytes repeat (see
+/// <see cref="Decoding.KeyValueCache"/>), interns repeated keys and short values, and
 /// shares one <see cref="Resource"/> and one <see cref="InstrumentationScope"/> per ResourceSpans
 /// and ScopeSpans. Unknown fields of every wire type are skipped, as protobuf requires.
 /// </remarks>

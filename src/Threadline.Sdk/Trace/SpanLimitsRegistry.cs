@@ -6,21 +6,36 @@ namespace Threadline.Sdk;
 /// <summary>
 /// Which limits apply to spans of a source. The span helpers are extension methods on Activity with no
 /// reference to a tracing session, and a per-span custom property would cost an allocation per span, so
-/// the limits are found through the span's source instead.
+/// the limits are found through the span's source instead. This runs for every attribute set through a
+/// helper, so the common cases avoid the weak table.
 /// </summary>
 internal static class SpanLimitsRegistry
 {
+    // Beyond this many traced sources a linear scan stops being cheaper than the table.
+    private const int MaxScannedSources = 16;
+
     private static readonly ConditionalWeakTable<ActivitySource, SpanLimits> BySource = new();
     private static readonly object Sync = new();
     private static readonly Dictionary<SpanLimits, int> Registrations = new(ReferenceEqualityComparer.Instance);
+    private static readonly List<Registration> Registered = [];
 
-    // With a single tracing session (nearly every process) every traced source shares one limits object:
-    // the helpers then skip the table lookup, which they would otherwise pay on every attribute.
+    // With a single tracing session (nearly every process) every traced source shares one limits object.
     private static volatile SpanLimits? s_only;
+
+    // Otherwise a copy-on-write array of the few registered sources, scanned by reference.
+    private static volatile Registration[]? s_scanned = [];
 
     public static SpanLimits For(ActivitySource source)
     {
         if (s_only is { } only) return only;
+        if (s_scanned is { } scanned)
+        {
+            foreach (var registration in scanned)
+            {
+                if (ReferenceEquals(registration.Source, source)) return registration.Limits;
+            }
+            return SpanLimits.Default;
+        }
         return BySource.TryGetValue(source, out var limits) ? limits : SpanLimits.Default;
     }
 
@@ -34,7 +49,8 @@ internal static class SpanLimitsRegistry
         {
             if (!BySource.TryAdd(source, limits)) return false;
             Registrations[limits] = Registrations.GetValueOrDefault(limits) + 1;
-            UpdateOnly();
+            Registered.Add(new Registration(source, limits));
+            Publish();
             return true;
         }
     }
@@ -45,20 +61,24 @@ internal static class SpanLimitsRegistry
         {
             if (!BySource.TryGetValue(source, out var current) || !ReferenceEquals(current, limits)) return;
             BySource.Remove(source);
+            Registered.RemoveAll(r => ReferenceEquals(r.Source, source));
             var remaining = Registrations[limits] - 1;
             if (remaining == 0) Registrations.Remove(limits);
             else Registrations[limits] = remaining;
-            UpdateOnly();
+            Publish();
         }
     }
 
-    private static void UpdateOnly()
+    private static void Publish()
     {
         SpanLimits? only = null;
         if (Registrations.Count == 1)
         {
             foreach (var limits in Registrations.Keys) only = limits;
         }
+        s_scanned = Registered.Count <= MaxScannedSources ? [.. Registered] : null;
         s_only = only;
     }
+
+    private sealed record Registration(ActivitySource Source, SpanLimits Limits);
 }
