@@ -84,6 +84,8 @@ internal static class ServiceHost
             tracing.Sampler = new ExporterCallFilter();
             // A demo should show its traffic within a second or two, not after the specification's five.
             tracing.Batch.ScheduledDelay = TimeSpan.FromSeconds(1);
+            // Stopping waits this long at most for an unreachable backend, so a stopped demo is gone promptly.
+            tracing.ShutdownTimeout = TimeSpan.FromSeconds(5);
             tracing.UseOtlpExporter(otlp =>
             {
                 otlp.Endpoint = options.OtlpEndpoint;
