@@ -19,6 +19,8 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
     private readonly SpanProcessor[] _processors;
     private readonly SpanProcessor[] _startProcessors;
     private readonly SpanLimits _limits;
+    private const string AspNetCoreTelemetrySwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
+
     private readonly Sampler _sampler;
     private readonly SamplerShortcut _shortcut;
     private readonly SourceMatcher _matcher;
@@ -45,6 +47,10 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
         {
             sources.Add(TracingOptions.AspNetCoreSource);
             sources.Add(TracingOptions.HttpClientSource);
+            // ASP.NET Core 10 leaves its server activity bare (no http.* attributes) unless this
+            // switch is off; HttpClient adds its attributes already. A switch the application set
+            // itself is left alone.
+            if (!AppContext.TryGetSwitch(AspNetCoreTelemetrySwitch, out _)) AppContext.SetSwitch(AspNetCoreTelemetrySwitch, false);
         }
         _matcher = new SourceMatcher(sources);
 
@@ -275,6 +281,9 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
 
     private ActivitySamplingResult Decide<TParent>(ref ActivityCreationOptions<TParent> options, in ActivityContext parent)
     {
+        // Inside a suppression scope (the exporter's own calls) no span is created at all.
+        if (SuppressInstrumentation.IsActive) return ActivitySamplingResult.None;
+
         // The built-in defaults decide without building sampling parameters: this runs for every span.
         switch (_shortcut)
         {

@@ -15,17 +15,11 @@ namespace Threadline.Demo.Hosting;
 /// </summary>
 internal static class ServiceHost
 {
-    private const string AspNetCoreSuppressTelemetrySwitch = "Microsoft.AspNetCore.Hosting.SuppressActivityOpenTelemetryData";
-
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     public static async Task RunAsync(ServiceApplication service, DemoServiceOptions options, CancellationToken cancellationToken)
     {
         var supervisor = options.Supervised ? SupervisorLink.Open() : null;
-
-        // ASP.NET Core 10 leaves its server spans bare (no http.* attributes, named after the
-        // activity, not "POST /route") unless this switch is off; .NET 11 turns it off by default.
-        AppContext.SetSwitch(AspNetCoreSuppressTelemetrySwitch, false);
 
         // Tracing starts before the host and the HttpClient are built: both capture the installed
         // propagator when they are built. Disposed last, so that it exports what the stop produced.
@@ -81,7 +75,6 @@ internal static class ServiceHost
             tracing.DeploymentEnvironment = "demo";
             tracing.ResourceAttributes["service.namespace"] = "threadline-demo";
             tracing.AddSource(DemoTelemetry.SourcePattern);
-            tracing.Sampler = new ExporterCallFilter();
             // A demo should show its traffic within a second or two, not after the specification's five.
             tracing.Batch.ScheduledDelay = TimeSpan.FromSeconds(1);
             // Stopping waits this long at most for an unreachable backend, so a stopped demo is gone promptly.

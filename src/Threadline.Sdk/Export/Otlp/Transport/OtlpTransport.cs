@@ -104,8 +104,12 @@ internal abstract class OtlpTransport : IDisposable
         return request;
     }
 
-    protected async Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-        await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    protected async Task<HttpResponseMessage> SendRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // HttpClient is traced; without this every export would become a span to export.
+        using var suppressed = SuppressInstrumentation.Begin();
+        return await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Reads the whole body (so trailers arrive), keeping at most 64 KiB of it.</summary>
     protected async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
