@@ -21,6 +21,22 @@ internal static class LoadgenCommand
         {
             Description = "OTLP/HTTP traces endpoint of a running server, e.g. http://127.0.0.1:4318/v1/traces. Loopback only. Without it, loadgen starts its own servers and compares the memory store with a decode-only receiver.",
             HelpName = "url",
+            // System.CommandLine cannot convert text to Uri by itself; this also says what was wrong.
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+                {
+                    result.AddError($"--target must be an http:// URL such as http://127.0.0.1:4318/v1/traces; got '{text}'.");
+                    return null;
+                }
+                if (!IsLoopback(uri))
+                {
+                    result.AddError($"--target must be on this machine (127.0.0.0/8, ::1 or localhost); got {uri.Host}.");
+                    return null;
+                }
+                return uri;
+            },
         };
         var duration = new Option<double>("--duration") { Description = "Seconds of measured load per server (at most 600).", DefaultValueFactory = _ => 15, HelpName = "seconds" };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured load first, so the server is jitted and warm.", DefaultValueFactory = _ => 3, HelpName = "seconds" };
@@ -50,15 +66,7 @@ internal static class LoadgenCommand
             }
 
             var targetUri = parseResult.GetValue(target);
-            if (targetUri is not null)
-            {
-                if (!IsLoopback(targetUri))
-                {
-                    await Console.Error.WriteLineAsync($"threadline loadgen: --target must be on this machine (127.0.0.0/8, ::1 or localhost), got {targetUri.Host}.").ConfigureAwait(false);
-                    return 2;
-                }
-                return await RunAgainstTargetAsync(targetUri, settings, cancellationToken).ConfigureAwait(false);
-            }
+            if (targetUri is not null) return await RunAgainstTargetAsync(targetUri, settings, cancellationToken).ConfigureAwait(false);
             return await CompareAsync(settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
