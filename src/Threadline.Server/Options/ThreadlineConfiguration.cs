@@ -96,9 +96,12 @@ public static class ThreadlineConfiguration
         {
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > EnvironmentPrefix.Length)
             {
-                var key = ThreadlineOptions.SectionName + ConfigurationPath.KeyDelimiter
-                    + name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                yield return new(key, entry.Value as string);
+                var relative = name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
+                // Other tools share the THREADLINE_ prefix (THREADLINE_EXECUTABLE, a user's own
+                // THREADLINE_HOME): a flat name that is no setting is theirs, not a typo of ours.
+                // Nested names (THREADLINE_RECEIVERS__...) are ours, and a wrong one is reported.
+                if (!relative.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal) && !KnownKeys.Contains(relative)) continue;
+                yield return new(ThreadlineOptions.SectionName + ConfigurationPath.KeyDelimiter + relative, entry.Value as string);
             }
         }
     }

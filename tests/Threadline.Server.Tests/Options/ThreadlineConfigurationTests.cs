@@ -76,6 +76,19 @@ public sealed class ThreadlineConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void Flat_variables_of_other_tools_sharing_the_prefix_are_ignored_and_flat_settings_still_apply()
+    {
+        var options = ThreadlineConfiguration.Load(null, new Hashtable
+        {
+            ["THREADLINE_EXECUTABLE"] = "/usr/local/bin/threadline",
+            ["THREADLINE_HOME"] = "/srv/threadline",
+            ["THREADLINE_LISTENADDRESS"] = "0.0.0.0",
+        }, NoFlags);
+
+        Assert.Equal("0.0.0.0", options.ListenAddress);
+    }
+
+    [Fact]
     public void Value_of_the_wrong_type_is_reported_with_its_key()
     {
         var error = Assert.Throws<OptionsValidationException>(() =>
