@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Threadline.Demo;
 
 namespace Threadline.Cli.Load;
 
@@ -26,7 +27,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken)
     {
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
-        var start = SelfStartInfo();
+        var start = ThreadlineProgram.StartInfo();
         foreach (var argument in new[]
                  {
                      "serve", "--listen", "127.0.0.1",
@@ -102,19 +103,6 @@ internal sealed class ServerProcess : IAsyncDisposable
                 throw new TimeoutException("threadline serve did not become ready within 60 s.");
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>How to run this same program again: the apphost directly, or <c>dotnet threadline.dll</c>.</summary>
-    private static ProcessStartInfo SelfStartInfo()
-    {
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The process path is unknown.");
-        if (Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            var start = new ProcessStartInfo(host);
-            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
-            return start;
-        }
-        return new ProcessStartInfo(host);
     }
 
     private static int FreePort()

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace Threadline.Demo.Hosting;
 
@@ -45,7 +44,7 @@ internal sealed class ServiceProcess
 
     public static ServiceProcess Start(string name, DemoOptions options, TextWriter log)
     {
-        var start = ProgramStartInfo(options.ExecutablePath);
+        var start = ThreadlineProgram.StartInfo(options.ExecutablePath);
         foreach (var argument in DemoServiceCommandLine.SupervisedArguments(name, options.OtlpEndpoint, options.OtlpProtocol))
             start.ArgumentList.Add(argument);
         start.UseShellExecute = false;
@@ -145,36 +144,5 @@ internal sealed class ServiceProcess
             if (_recentErrors.Count > RememberedErrorLines) _recentErrors.Dequeue();
         }
         _log.WriteLine($"[{Name}] {line}");
-    }
-
-    /// <summary>
-    /// How to run the <c>threadline</c> program: the given path (an apphost, or a .dll run by
-    /// <c>dotnet</c>), or the program running now.
-    /// </summary>
-    private static ProcessStartInfo ProgramStartInfo(string? executablePath)
-    {
-        if (executablePath is not null)
-        {
-            if (!File.Exists(executablePath))
-                throw new FileNotFoundException($"The threadline program to run the demo services with was not found at {executablePath}.", executablePath);
-            return executablePath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-                ? DotnetRunning(executablePath)
-                : new ProcessStartInfo(executablePath);
-        }
-        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this program is unknown; set DemoOptions.ExecutablePath.");
-        if (!Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) return new ProcessStartInfo(host);
-        // Started as `dotnet threadline.dll`: run the same assembly the same way.
-        var entry = Assembly.GetEntryAssembly()?.Location;
-        if (string.IsNullOrEmpty(entry)) throw new InvalidOperationException("The entry assembly of this program is unknown; set DemoOptions.ExecutablePath.");
-        var start = new ProcessStartInfo(host);
-        start.ArgumentList.Add(entry);
-        return start;
-    }
-
-    private static ProcessStartInfo DotnetRunning(string assembly)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        start.ArgumentList.Add(assembly);
-        return start;
     }
 }
