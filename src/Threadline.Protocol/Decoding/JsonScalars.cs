@@ -85,4 +85,60 @@ internal static class JsonScalars
         JsonTokenType.Null => "null",
         _ => token.ToString(),
     };
+
+    /// <summary>
+    /// Moves to the next property of the current object and onto its value, passing over
+    /// properties whose value is null (proto3 JSON's "not set"). The caller reports
+    /// <see cref="JsonStep.EndOfData"/> with its own location.
+    /// </summary>
+    public static JsonStep NextProperty(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
+    {
+        while (true)
+        {
+            name = default;
+            if (!reader.Read()) return JsonStep.EndOfData;
+            if (reader.TokenType != JsonTokenType.PropertyName) return JsonStep.EndOfObject;
+            name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            if (!reader.Read()) return JsonStep.EndOfData;
+            if (reader.TokenType != JsonTokenType.Null) return JsonStep.Property;
+        }
+    }
+
+    /// <summary>
+    /// Reads the string the reader is on; unescaped strings go through <paramref name="strings"/>
+    /// so repeated values share one instance. The caller reports a problem with its own location.
+    /// </summary>
+    public static JsonStringResult TryReadString(ref Utf8JsonReader reader, Utf8StringCache strings, out string value)
+    {
+        value = string.Empty;
+        if (reader.TokenType != JsonTokenType.String) return JsonStringResult.NotAString;
+        if (!reader.ValueIsEscaped)
+            return strings.TryGetString(reader.ValueSpan, out value) ? JsonStringResult.Read : JsonStringResult.InvalidUtf8;
+        try
+        {
+            value = reader.GetString()!;
+            return JsonStringResult.Read;
+        }
+        catch (InvalidOperationException)
+        {
+            return JsonStringResult.InvalidEscape;
+        }
+    }
+}
+
+/// <summary>What <see cref="JsonScalars.NextProperty"/> found.</summary>
+internal enum JsonStep
+{
+    Property,
+    EndOfObject,
+    EndOfData,
+}
+
+/// <summary>What <see cref="JsonScalars.TryReadString"/> found.</summary>
+internal enum JsonStringResult
+{
+    Read,
+    NotAString,
+    InvalidUtf8,
+    InvalidEscape,
 }

@@ -525,21 +525,13 @@ public static class OtlpJsonDecoder
 
         private string ReadString(string what)
         {
-            if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a string");
-            if (!_reader.ValueIsEscaped)
+            switch (JsonScalars.TryReadString(ref _reader, _scratch.Strings, out var value))
             {
-                if (!_scratch.Strings.TryGetString(_reader.ValueSpan, out var value)) Throw($"{what} is not valid UTF-8");
-                return value;
+                case JsonStringResult.NotAString: ThrowExpected(what, "a string"); break;
+                case JsonStringResult.InvalidUtf8: Throw($"{what} is not valid UTF-8"); break;
+                case JsonStringResult.InvalidEscape: Throw($"{what} is not valid UTF-8 or has an invalid escape"); break;
             }
-            try
-            {
-                return _reader.GetString()!;
-            }
-            catch (InvalidOperationException)
-            {
-                Throw($"{what} is not valid UTF-8 or has an invalid escape");
-                return string.Empty;
-            }
+            return value;
         }
 
         private ulong ReadUInt64(string what)
@@ -560,18 +552,9 @@ public static class OtlpJsonDecoder
         /// </summary>
         private bool NextProperty(out ReadOnlySpan<byte> name)
         {
-            while (true)
-            {
-                Advance();
-                if (_reader.TokenType != JsonTokenType.PropertyName)
-                {
-                    name = default;
-                    return false;
-                }
-                name = _reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(_reader.GetString()!) : _reader.ValueSpan;
-                Advance();
-                if (_reader.TokenType != JsonTokenType.Null) return true;
-            }
+            var step = JsonScalars.NextProperty(ref _reader, out name);
+            if (step == JsonStep.EndOfData) Throw(EndOfDataProblem);
+            return step == JsonStep.Property;
         }
 
         /// <summary>
@@ -619,8 +602,10 @@ public static class OtlpJsonDecoder
         /// </summary>
         private void Advance()
         {
-            if (!_reader.Read()) Throw("the body ends before the JSON is complete");
+            if (!_reader.Read()) Throw(EndOfDataProblem);
         }
+
+        private const string EndOfDataProblem = "the body ends before the JSON is complete";
 
         [DoesNotReturn]
         private readonly void ThrowExpected(string what, string expected) =>
