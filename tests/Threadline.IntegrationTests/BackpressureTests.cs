@@ -10,6 +10,7 @@ using OpenTelemetry.Trace;
 using Threadline.Core.Model;
 using Threadline.Pipeline;
 using Threadline.Protocol.Otlp;
+using Threadline.Server.Tests.Infrastructure;
 using Threadline.Storage;
 using Resource = Threadline.Core.Model.Resource;
 

@@ -34,9 +34,11 @@ public sealed class ExporterSelfTracingTests
             _ => null))
         {
             source.StartActivity("user work")?.Stop();
-            Assert.True(await session.ForceFlushAsync());
+            // Bounded, so that a regression (exports feeding themselves) fails instead of hanging.
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            Assert.True(await session.ForceFlushAsync(bound.Token));
             // A second flush would carry the first export's HttpClient span, if there were one.
-            Assert.True(await session.ForceFlushAsync());
+            Assert.True(await session.ForceFlushAsync(bound.Token));
         }
 
         Assert.NotEmpty(collector.Requests);
