@@ -16,6 +16,9 @@ namespace Threadline.Benchmarks.Sdk;
 /// The cost of one span to the instrumented thread, Threadline against OpenTelemetry .NET in the same run:
 /// a sampled span with five attributes through a batch processor into an exporter that does nothing, and
 /// a span the sampler drops. Each side listens to its own sources so the listeners never overlap.
+/// The "Activity alone" rows are the floor under both SDKs: a bare ActivityListener that samples
+/// everything and does nothing else, with the attribute values boxed once outside the measured code.
+/// Whatever an SDK built on Activity does, it cannot cost less than these rows.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -26,11 +29,18 @@ public class SpanBenchmarks
     private readonly ActivitySource _threadlineDropped = new("Bench.Threadline.Dropped");
     private readonly ActivitySource _otelSampled = new("Bench.OpenTelemetry.Sampled");
     private readonly ActivitySource _otelDropped = new("Bench.OpenTelemetry.Dropped");
+    private readonly ActivitySource _bareSampled = new("Bench.Activity.Sampled");
+    private readonly ActivitySource _bareDropped = new("Bench.Activity.Dropped");
+
+    private static readonly object StatusCode = 200L;
+    private static readonly object DurationRatio = 0.25;
+    private static readonly object Premium = true;
 
     private TracingSession? _threadline;
     private TracingSession? _threadlineOff;
     private TracerProvider? _otel;
     private TracerProvider? _otelOff;
+    private ActivityListener? _bare;
 
     [GlobalSetup]
     public void Setup()
@@ -64,6 +74,15 @@ public class SpanBenchmarks
             .SetSampler(new OtelRatioSampler(0))
             .AddProcessor(new BatchActivityExportProcessor(new NoOpOtelExporter()))
             .Build();
+
+        _bare = new ActivityListener
+        {
+            ShouldListenTo = source => source == _bareSampled || source == _bareDropped,
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) => options.Source == _bareSampled
+                ? ActivitySamplingResult.AllDataAndRecorded
+                : ActivitySamplingResult.PropagationData,
+        };
+        ActivitySource.AddActivityListener(_bare);
     }
 
     [GlobalCleanup]
@@ -73,6 +92,7 @@ public class SpanBenchmarks
         _threadlineOff?.Dispose();
         _otel?.Dispose();
         _otelOff?.Dispose();
+        _bare?.Dispose();
     }
 
     [Benchmark(Baseline = true, Description = "OpenTelemetry")]
@@ -99,6 +119,18 @@ public class SpanBenchmarks
         span.SetAttribute("user.premium", true);
     }
 
+    [Benchmark(Description = "Activity alone (floor)")]
+    [BenchmarkCategory("Sampled span, 5 attributes")]
+    public void ActivityAloneSampled()
+    {
+        using var activity = _bareSampled.StartActivity("GET /orders/{id}", ActivityKind.Server);
+        activity?.SetTag("http.request.method", "GET");
+        activity?.SetTag("http.route", "/orders/{id}");
+        activity?.SetTag("http.response.status_code", StatusCode);
+        activity?.SetTag("server.duration_ratio", DurationRatio);
+        activity?.SetTag("user.premium", Premium);
+    }
+
     [Benchmark(Baseline = true, Description = "OpenTelemetry")]
     [BenchmarkCategory("Span dropped by the sampler")]
     public void OpenTelemetryDropped()
@@ -113,6 +145,14 @@ public class SpanBenchmarks
     {
         using var span = _threadlineDropped.StartSpan("GET /orders/{id}", ActivityKind.Server);
         span.SetAttribute("http.request.method", "GET");
+    }
+
+    [Benchmark(Description = "Activity alone (floor)")]
+    [BenchmarkCategory("Span dropped by the sampler")]
+    public void ActivityAloneDropped()
+    {
+        using var activity = _bareDropped.StartActivity("GET /orders/{id}", ActivityKind.Server);
+        activity?.SetTag("http.request.method", "GET");
     }
 
     private sealed class NoOpSpanExporter : SpanExporter

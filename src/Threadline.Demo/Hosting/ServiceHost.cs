@@ -31,10 +31,11 @@ internal static class ServiceHost
         ConfigureLogging(builder.Logging, builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
         builder.Services.AddSingleton(options).AddSingleton(endpoints).AddSingleton(peers).AddSingleton(CreateHttpClient());
+        // Server spans named after the route ("POST /orders"), with http.route, status code and errors.
+        if (service.IsTraced) builder.Services.AddThreadlineAspNetCore();
         service.ConfigureServices(builder.Services);
 
         await using var app = builder.Build();
-        if (service.IsTraced) app.UseServerSpanCompletion();
         service.MapEndpoints(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         endpoints.Add(service.Name, new Uri(app.Urls.First()));
