@@ -126,6 +126,12 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
     /// <summary>The propagator chosen at start (from OTEL_PROPAGATORS or code).</summary>
     public TextMapPropagator Propagator { get; }
 
+    /// <summary>
+    /// What incoming and outgoing HTTP calls should propagate with: the propagator this session installed
+    /// as <see cref="DistributedContextPropagator.Current"/>, or the current one when it installed none.
+    /// </summary>
+    internal DistributedContextPropagator ContextPropagator => _installedPropagator ?? DistributedContextPropagator.Current;
+
     /// <summary>User processors, then one export processor per exporter, in the order they run.</summary>
     internal IReadOnlyList<SpanProcessor> Processors => _processors;
 

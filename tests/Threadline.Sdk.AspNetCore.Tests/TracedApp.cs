@@ -55,18 +55,23 @@ internal sealed class TracedApp : IAsyncDisposable
     }
 
     /// <summary>Starts the application with the session registered through <c>AddThreadlineTracing</c>.</summary>
-    public static async Task<TracedApp> StartHostedAsync(Action<WebApplication> pipeline)
+    public static async Task<TracedApp> StartHostedAsync(Action<WebApplication> pipeline, Action<TracingOptions>? configure = null)
     {
         var spans = new SpanSink();
         var app = await StartWebAsync(
-            s => s.AddThreadlineTracing(o => Configure(o, spans)).AddThreadlineAspNetCore(),
+            s => s.AddThreadlineTracing(o =>
+            {
+                Configure(o, spans);
+                configure?.Invoke(o);
+            }).AddThreadlineAspNetCore(),
             pipeline);
         return new TracedApp(null, app, spans);
     }
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, IEnumerable<(string Name, string Value)>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? []) request.Headers.TryAddWithoutValidation(name, value);
         return await _client.SendAsync(request);
     }
 

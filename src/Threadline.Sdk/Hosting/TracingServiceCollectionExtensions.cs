@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Threadline.Sdk;
@@ -12,7 +14,9 @@ public static class TracingServiceCollectionExtensions
     /// it can be injected, e.g. to call <see cref="TracingSession.ForceFlushAsync"/>.
     /// </summary>
     /// <remarks>
-    /// Call it before other hosted services are added so that tracing starts first. Calling it again (from
+    /// Call it before other hosted services are added so that tracing starts first. The configured
+    /// propagator also replaces the host's <see cref="DistributedContextPropagator"/> service, which ASP.NET
+    /// Core uses to read the context of incoming requests. Calling it again (from
     /// a library, say) adds that call's configuration to the same session. Options and environment
     /// variables behave as in <see cref="ThreadlineTracing.Start"/>.
     /// </remarks>
@@ -44,6 +48,11 @@ public static class TracingServiceCollectionExtensions
             services.AddSingleton(setup);
             services.AddSingleton(provider => provider.GetRequiredService<TracingSetup>().Start());
             services.AddHostedService<TracingHostedService>();
+            // ASP.NET Core registers DistributedContextPropagator.Current as a service when the builder is
+            // created, long before tracing starts, and extracts every incoming request's context with that
+            // instance: without this, a B3 or baggage header configured here would be ignored on the way in.
+            // Resolving it starts the session, which installs the configured propagator first.
+            services.Replace(ServiceDescriptor.Singleton(provider => provider.GetRequiredService<TracingSession>().ContextPropagator));
         }
         if (configure is not null) setup.Configure.Add(configure);
         return services;
