@@ -5,13 +5,14 @@ namespace Threadline.Sdk.Processing;
 
 /// <summary>
 /// Scrubs personal data and secrets from ended spans before any exporter sees them: span attributes,
-/// event attributes (exception messages included) and the status description. Add it with
+/// event attributes (exception messages included), link attributes and the status description. Add it with
 /// <see cref="TracingOptions.AddProcessor"/>; the SDK always runs processors before exporters.
 /// </summary>
 /// <remarks>
-/// Only string values (and string array elements) are scanned. Event attributes cannot be changed on an
-/// <see cref="Activity"/>, so scrubbed events are published through <see cref="DroppedCounts.ExportedEvents"/>,
-/// which exporters send instead of the activity's own.
+/// Only string values (and string array elements) are scanned. Event and link attributes cannot be changed
+/// on an <see cref="Activity"/>, so scrubbed events and links are published through
+/// <see cref="DroppedCounts.ExportedEvents"/> and <see cref="DroppedCounts.ExportedLinks"/>, which exporters
+/// send instead of the activity's own.
 /// </remarks>
 public sealed class RedactionProcessor : SpanProcessor
 {
@@ -34,6 +35,7 @@ public sealed class RedactionProcessor : SpanProcessor
     {
         RedactAttributes(activity);
         RedactEvents(activity);
+        RedactLinks(activity);
         if (activity.StatusDescription is { } description)
         {
             var scrubbed = RedactText(description);
@@ -103,33 +105,59 @@ public sealed class RedactionProcessor : SpanProcessor
 
     private void RedactEvents(Activity activity)
     {
-        var events = DroppedCounts.EventsToExport(activity);
-        List<ActivityEvent>? scrubbedEvents = null;
+        var scrubbed = RedactItems(
+            DroppedCounts.EventsToExport(activity),
+            static activityEvent => activityEvent.Tags,
+            static (activityEvent, tags) => new ActivityEvent(activityEvent.Name, activityEvent.Timestamp, tags));
+        if (scrubbed is not null) DroppedCounts.GetOrCreate(activity).ExportedEvents = scrubbed;
+    }
+
+    private void RedactLinks(Activity activity)
+    {
+        var scrubbed = RedactItems(
+            DroppedCounts.LinksToExport(activity),
+            static link => link.Tags,
+            static (link, tags) => new ActivityLink(link.Context, tags));
+        if (scrubbed is not null) DroppedCounts.GetOrCreate(activity).ExportedLinks = scrubbed;
+    }
+
+    /// <summary>
+    /// The items with their attributes scrubbed, or null when nothing in them was sensitive (the common
+    /// case, which then allocates nothing but the walk).
+    /// </summary>
+    private List<T>? RedactItems<T>(
+        IEnumerable<T> items,
+        Func<T, IEnumerable<KeyValuePair<string, object?>>?> attributesOf,
+        Func<T, ActivityTagsCollection, T> withAttributes)
+    {
+        List<T>? scrubbedItems = null;
         var index = 0;
-        foreach (var activityEvent in events)
+        foreach (var item in items)
         {
             ActivityTagsCollection? scrubbedTags = null;
-            foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
+            if (attributesOf(item) is { } attributes)
             {
-                var scrubbed = RedactValue(tag.Key, tag.Value);
-                if (ReferenceEquals(scrubbed, tag.Value)) continue;
-                scrubbedTags ??= new ActivityTagsCollection(activityEvent.Tags);
-                scrubbedTags[tag.Key] = scrubbed;
-            }
-            if (scrubbedTags is not null && scrubbedEvents is null)
-            {
-                // The first changed event: copy the ones before it unchanged.
-                scrubbedEvents = [];
-                var copied = 0;
-                foreach (var earlier in events)
+                foreach (var (key, value) in attributes)
                 {
-                    if (copied++ == index) break;
-                    scrubbedEvents.Add(earlier);
+                    var scrubbed = RedactValue(key, value);
+                    if (ReferenceEquals(scrubbed, value)) continue;
+                    scrubbedTags ??= new ActivityTagsCollection(attributes);
+                    scrubbedTags[key] = scrubbed;
                 }
             }
-            scrubbedEvents?.Add(scrubbedTags is null ? activityEvent : new ActivityEvent(activityEvent.Name, activityEvent.Timestamp, scrubbedTags));
+            if (scrubbedTags is not null && scrubbedItems is null)
+            {
+                // The first changed item: copy the ones before it unchanged.
+                scrubbedItems = [];
+                foreach (var earlier in items)
+                {
+                    if (scrubbedItems.Count == index) break;
+                    scrubbedItems.Add(earlier);
+                }
+            }
+            scrubbedItems?.Add(scrubbedTags is null ? item : withAttributes(item, scrubbedTags));
             index++;
         }
-        if (scrubbedEvents is not null) DroppedCounts.GetOrCreate(activity).ExportedEvents = scrubbedEvents;
+        return scrubbedItems;
     }
 }

@@ -113,6 +113,41 @@ public sealed class RedactionProcessorTests
     }
 
     [Fact]
+    public void Link_attributes_are_scrubbed_in_what_exporters_send()
+    {
+        using var tracing = TestTracing.Start(o => o.AddProcessor(new RedactionProcessor()));
+        var clean = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        var sensitive = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+        ActivityLink[] links =
+        [
+            new(clean, new ActivityTagsCollection { ["messaging.message.id"] = "m-1" }),
+            new(sensitive, new ActivityTagsCollection { ["customer"] = "erin@example.com", ["api.token"] = "s3cr3t", ["attempt"] = 2L }),
+        ];
+
+        using (tracing.Source.StartSpan("process batch", ActivityKind.Consumer, links: links))
+        {
+        }
+
+        var exported = Assert.Single(tracing.Spans);
+        var sent = DroppedCounts.LinksToExport(exported).ToList();
+        Assert.Equal([clean, sensitive], sent.Select(l => l.Context));
+        Assert.Equal("m-1", sent[0].Tags!.Single().Value);
+        var scrubbed = sent[1].Tags!.ToDictionary(t => t.Key, t => t.Value);
+        Assert.Equal("[REDACTED]", scrubbed["customer"]);
+        Assert.Equal("[REDACTED]", scrubbed["api.token"]);
+        Assert.Equal(2L, scrubbed["attempt"]);
+
+        // The OTLP encoding sends the scrubbed links, not the activity's own.
+        using var buffer = new Threadline.Sdk.Export.Otlp.Serialization.PayloadBuffer(1024);
+        using var serializer = new Threadline.Sdk.Export.Otlp.Serialization.OtlpJsonSerializer();
+        serializer.Serialize(buffer, ServiceResource.Empty, [exported]);
+        var json = System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        Assert.DoesNotContain("erin@example.com", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", json, StringComparison.Ordinal);
+        Assert.Contains("m-1", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_clean_span_is_left_untouched()
     {
         using var tracing = TestTracing.Start(o => o.AddProcessor(new RedactionProcessor()));
