@@ -20,6 +20,9 @@ public sealed class OtlpExporterOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.Timeout);
         Assert.Equal(OtlpCompression.None, options.Compression);
         Assert.Empty(options.Headers);
+        Assert.Null(options.TrustedCertificatePath);
+        Assert.Null(options.ClientCertificatePath);
+        Assert.Null(options.ClientKeyPath);
         Assert.Equal(5, options.Retry.MaxAttempts);
         Assert.Equal(TimeSpan.FromSeconds(1), options.Retry.InitialBackoff);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Retry.MaxBackoff);
@@ -239,6 +242,41 @@ public sealed class OtlpExporterOptionsTests
 
         Assert.Equal(new Uri("http://base:4318/v1/traces"), options.ResolveEndpoint());
         Assert.Single(options.ConfigurationWarnings);
+    }
+
+    [Fact]
+    public void Certificate_paths_are_read_and_each_traces_variable_wins_over_its_general_one()
+    {
+        var options = FromEnvironment(
+            ("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/otel/ca.pem"),
+            ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", " /etc/otel/traces-ca.pem "),
+            ("OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE", "/etc/otel/client.pem"),
+            ("OTEL_EXPORTER_OTLP_CLIENT_KEY", "/etc/otel/client.key"),
+            ("OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY", "/etc/otel/traces-client.key"));
+
+        Assert.Equal("/etc/otel/traces-ca.pem", options.TrustedCertificatePath);
+        Assert.Equal("/etc/otel/client.pem", options.ClientCertificatePath);
+        Assert.Equal("/etc/otel/traces-client.key", options.ClientKeyPath);
+        Assert.Empty(options.ConfigurationWarnings);
+    }
+
+    [Fact]
+    public void Empty_traces_certificate_variable_leaves_the_general_one()
+    {
+        var options = FromEnvironment(("OTEL_EXPORTER_OTLP_CERTIFICATE", "/etc/otel/ca.pem"), ("OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE", " "));
+
+        Assert.Equal("/etc/otel/ca.pem", options.TrustedCertificatePath);
+    }
+
+    [Fact]
+    public void A_certificate_path_is_reported_under_its_variable_until_code_changes_it()
+    {
+        var options = FromEnvironment(("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", "/etc/otel/client.pem"));
+
+        Assert.Equal("OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE", options.PathSettingName(nameof(OtlpExporterOptions.ClientCertificatePath), options.ClientCertificatePath!));
+
+        options.ClientCertificatePath = "/run/secrets/client.pem";
+        Assert.Equal("OtlpExporterOptions.ClientCertificatePath", options.PathSettingName(nameof(OtlpExporterOptions.ClientCertificatePath), options.ClientCertificatePath));
     }
 
     [Fact]

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Protocol.Otlp.Wire;
 
@@ -22,10 +23,13 @@ internal sealed record ReceivedRequest(string Method, string Path, string Protoc
     public ExportTraceServiceRequest Parse() => ExportTraceServiceRequest.Parser.ParseFrom(Message);
 
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
+
+    /// <summary>The subject of the client's TLS certificate, when it presented one.</summary>
+    public string? ClientCertificateSubject { get; init; }
 }
 
 /// <summary>
-/// A Kestrel server on 127.0.0.1:0 that answers each request with the next scripted response
+/// A Kestrel server on 127.0.0.1:0 (plain or TLS) that answers each request with the next scripted response
 /// (a plain 200 / gRPC OK when the script is empty) and records what it received, with gzip
 /// and gRPC framing undone.
 /// </summary>
@@ -46,12 +50,20 @@ internal sealed class ScriptedOtlpServer : IAsyncDisposable
 
     public IReadOnlyList<ReceivedRequest> Requests => _received.ToArray();
 
-    /// <summary>Starts an HTTP/1.1 server, or an HTTP/2-only (h2c) one for gRPC.</summary>
-    public static async Task<ScriptedOtlpServer> StartAsync(bool grpc)
+    /// <summary>
+    /// Starts an HTTP/1.1 server, or an HTTP/2-only (h2c) one for gRPC. With
+    /// <paramref name="https"/> it serves TLS instead (HTTP/2 then negotiated by ALPN), configured
+    /// by that callback: the server certificate, client certificate requirements.
+    /// </summary>
+    public static async Task<ScriptedOtlpServer> StartAsync(bool grpc, Action<HttpsConnectionAdapterOptions>? https = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                listen.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                if (https is not null) listen.UseHttps(https);
+            }));
         var app = builder.Build();
         var server = new ScriptedOtlpServer(app, grpc);
         app.Run(server.HandleAsync);
@@ -78,7 +90,10 @@ internal sealed class ScriptedOtlpServer : IAsyncDisposable
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         var raw = body.ToArray();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.Protocol, headers, raw, Unwrap(raw, headers)));
+        _received.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path, context.Request.Protocol, headers, raw, Unwrap(raw, headers))
+        {
+            ClientCertificateSubject = context.Connection.ClientCertificate?.Subject,
+        });
 
         if (_script.TryDequeue(out var respond)) await respond(context);
         else if (_grpc) await Grpc.Ok()(context);

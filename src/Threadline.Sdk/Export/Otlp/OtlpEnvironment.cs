@@ -16,6 +16,12 @@ internal static class OtlpEnvironment
     public const string TracesTimeout = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT";
     public const string Compression = "OTEL_EXPORTER_OTLP_COMPRESSION";
     public const string TracesCompression = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION";
+    public const string Certificate = "OTEL_EXPORTER_OTLP_CERTIFICATE";
+    public const string TracesCertificate = "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE";
+    public const string ClientCertificate = "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE";
+    public const string TracesClientCertificate = "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE";
+    public const string ClientKey = "OTEL_EXPORTER_OTLP_CLIENT_KEY";
+    public const string TracesClientKey = "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY";
 
     public static void Apply(OtlpExporterOptions options, Func<string, string?> read)
     {
@@ -30,6 +36,14 @@ internal static class OtlpEnvironment
         {
             foreach (var header in headers) options.Headers[header.Key] = header.Value;
         }
+
+        // Only the paths are taken here: the exporter reads the files when it is created, which is
+        // where a missing or broken file is reported (naming the variable that pointed at it). A
+        // set TRACES_ path wins even if its file turns out unusable: quietly falling back to the
+        // general file would change whom the exporter trusts or presents itself as.
+        ReadPath(options, read, [TracesCertificate, Certificate], nameof(OtlpExporterOptions.TrustedCertificatePath), path => options.TrustedCertificatePath = path);
+        ReadPath(options, read, [TracesClientCertificate, ClientCertificate], nameof(OtlpExporterOptions.ClientCertificatePath), path => options.ClientCertificatePath = path);
+        ReadPath(options, read, [TracesClientKey, ClientKey], nameof(OtlpExporterOptions.ClientKeyPath), path => options.ClientKeyPath = path);
 
         if (TryFirst(options, read, [TracesEndpoint], ParseEndpoint, out var tracesEndpoint))
         {
@@ -60,6 +74,20 @@ internal static class OtlpEnvironment
         }
         value = default;
         return false;
+    }
+
+    /// <summary>Sets a file path option from the first of <paramref name="names"/> that is set (not empty).</summary>
+    private static void ReadPath(OtlpExporterOptions options, Func<string, string?> read, string[] names, string option, Action<string> set)
+    {
+        foreach (var name in names)
+        {
+            var raw = read(name);
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            var path = raw.Trim();
+            set(path);
+            options.RecordPathVariable(option, name, path);
+            return;
+        }
     }
 
     private static List<KeyValuePair<string, string>>? ReadHeaders(OtlpExporterOptions options, Func<string, string?> read, string name) =>

@@ -42,6 +42,7 @@ public sealed class OtlpExporterOptions
     private Uri? _endpoint;
     private readonly List<string> _configurationWarnings = [];
     private readonly List<(string Setting, string Value, string Reason)> _configurationIssues = [];
+    private readonly Dictionary<string, (string Variable, string Path)> _pathVariables = new(StringComparer.Ordinal);
 
     /// <summary>The transport and encoding. Defaults to <see cref="OtlpExportProtocol.Grpc"/>.</summary>
     public OtlpExportProtocol Protocol { get; set; } = OtlpExportProtocol.Grpc;
@@ -88,6 +89,40 @@ public sealed class OtlpExporterOptions
     public OtlpRetryOptions Retry { get; } = new();
 
     /// <summary>
+    /// A PEM file with the certificate(s) trusted to verify the server's certificate, for a
+    /// collector whose certificate comes from a private CA or is self-signed
+    /// (<c>OTEL_EXPORTER_OTLP_CERTIFICATE</c>). When set, the server's chain must end at one of
+    /// these certificates instead of a root the system trusts; the host name is still checked.
+    /// Null (the default) uses the system's trust store.
+    /// </summary>
+    /// <remarks>
+    /// The three TLS files (this, <see cref="ClientCertificatePath"/>, <see cref="ClientKeyPath"/>)
+    /// are read when the exporter is created, and only for an https:// endpoint (with http:// they
+    /// are ignored, with a warning). A file that is missing or holds no usable PEM, or a client
+    /// certificate without its key or the reverse, does not throw: it is reported through
+    /// <see cref="OnDiagnostic"/> and the SDK's event source, naming the setting and the path, and
+    /// the exporter then sends nothing (each export fails, reported) rather than send with weaker
+    /// TLS than was asked for.
+    /// </remarks>
+    public string? TrustedCertificatePath { get; set; }
+
+    /// <summary>
+    /// A PEM file with the client certificate for mutual TLS
+    /// (<c>OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE</c>), optionally followed by its intermediate
+    /// CA certificates, which are sent with it. Needs <see cref="ClientKeyPath"/>; read and
+    /// checked as described for <see cref="TrustedCertificatePath"/>.
+    /// </summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>
+    /// A PEM file with the unencrypted private key of <see cref="ClientCertificatePath"/>
+    /// (<c>OTEL_EXPORTER_OTLP_CLIENT_KEY</c>; PKCS#8, RSA or EC). Needs
+    /// <see cref="ClientCertificatePath"/>; read and checked as described for
+    /// <see cref="TrustedCertificatePath"/>.
+    /// </summary>
+    public string? ClientKeyPath { get; set; }
+
+    /// <summary>
     /// Receives what the exporter has to report: configuration it ignored, spans the server
     /// rejected (partial success), retries and failed exports. Called on the exporting thread;
     /// keep it cheap. Exceptions it throws are swallowed.
@@ -111,11 +146,16 @@ public sealed class OtlpExporterOptions
     /// <c>OTEL_EXPORTER_OTLP_TRACES_ENDPOINT</c> (used as it is),
     /// <c>OTEL_EXPORTER_OTLP_[TRACES_]PROTOCOL</c> (<c>grpc</c>, <c>http/protobuf</c>, <c>http/json</c>),
     /// <c>OTEL_EXPORTER_OTLP_[TRACES_]HEADERS</c> (<c>key=value,key2=value2</c>, percent-decoded),
-    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT</c> (milliseconds; 0 means no limit) and
-    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION</c> (<c>gzip</c>, <c>none</c>).
+    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT</c> (milliseconds; 0 means no limit),
+    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]COMPRESSION</c> (<c>gzip</c>, <c>none</c>) and the PEM file
+    /// paths <c>OTEL_EXPORTER_OTLP_[TRACES_]CERTIFICATE</c>,
+    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]CLIENT_CERTIFICATE</c> and
+    /// <c>OTEL_EXPORTER_OTLP_[TRACES_]CLIENT_KEY</c> (<see cref="TrustedCertificatePath"/>,
+    /// <see cref="ClientCertificatePath"/>, <see cref="ClientKeyPath"/>).
     /// A TRACES_ variable wins over the general one. An empty variable counts as unset; an invalid
     /// one is ignored (the next variable or the default applies) and described in
-    /// <see cref="ConfigurationWarnings"/>.
+    /// <see cref="ConfigurationWarnings"/>. The certificate files are read, and their problems
+    /// reported, when the exporter is created.
     /// </summary>
     public static OtlpExporterOptions FromEnvironment(Func<string, string?> getEnvironmentVariable)
     {
@@ -133,6 +173,16 @@ public sealed class OtlpExporterOptions
         _endpoint = endpoint;
         EndpointIsBase = true;
     }
+
+    /// <summary>Remembers which variable set a path option, so a problem with the file names that variable.</summary>
+    internal void RecordPathVariable(string option, string variable, string path) => _pathVariables[option] = (variable, path);
+
+    /// <summary>
+    /// The name to report for a path option's problem: the environment variable it came from, or
+    /// the property when code set it (or changed it after <see cref="FromEnvironment(Func{string, string?})"/>).
+    /// </summary>
+    internal string PathSettingName(string option, string path) =>
+        _pathVariables.TryGetValue(option, out var source) && source.Path == path ? source.Variable : $"OtlpExporterOptions.{option}";
 
     /// <summary>The same warnings, structured for the SDK's event source.</summary>
     internal IReadOnlyList<(string Setting, string Value, string Reason)> ConfigurationIssues => _configurationIssues;

@@ -17,6 +17,8 @@ public sealed class OtlpSpanExporter : SpanExporter
 {
     private readonly OtlpTransport _transport;
     private readonly HttpClient _client;
+    private readonly OtlpTlsSettings _tls;
+    private readonly string? _tlsUnusable;
     private readonly OtlpRetryOptions _retry;
     private readonly TimeSpan _timeout;
     private readonly Action<OtlpDiagnostic>? _onDiagnostic;
@@ -58,13 +60,21 @@ public sealed class OtlpSpanExporter : SpanExporter
         _delay = delay ?? new TimerRetryDelay(_time);
         _random = random ?? Random.Shared.NextDouble;
 
-        _client = new HttpClient(new SocketsHttpHandler
+        // gRPC and OTLP/HTTP share this handler, so both get the trusted CA and client certificate.
+        _tls = OtlpTlsSettings.Load(options, endpoint);
+        var handler = new SocketsHttpHandler
         {
             // Re-resolve the collector's name now and then: it often sits behind a load balancer.
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             EnableMultipleHttp2Connections = true,
             AutomaticDecompression = DecompressionMethods.None,
-        })
+        };
+        _tls.ApplyTo(handler.SslOptions);
+        if (_tls.FirstFatal is { } unusable)
+        {
+            _tlsUnusable = $"{unusable.Setting}='{unusable.Path}' cannot be used ({unusable.Reason}), so nothing is sent rather than sending with weaker TLS than configured; fix it and recreate the exporter";
+        }
+        _client = new HttpClient(handler)
         {
             // Each export has its own deadline (the options' Timeout), enforced by cancellation.
             Timeout = Timeout.InfiniteTimeSpan,
@@ -88,6 +98,12 @@ public sealed class OtlpSpanExporter : SpanExporter
         foreach (var (setting, value, reason) in options.ConfigurationIssues)
         {
             SdkEventSource.Log.InvalidConfiguration(setting, value, reason);
+        }
+        // Problems with the TLS files are found only now, when they are read; reported the same way.
+        foreach (var issue in _tls.Issues)
+        {
+            Report(new OtlpDiagnostic(OtlpDiagnosticKind.InvalidConfiguration, issue.Message));
+            SdkEventSource.Log.InvalidConfiguration(issue.Setting, issue.Path, issue.Reason);
         }
     }
 
@@ -117,6 +133,7 @@ public sealed class OtlpSpanExporter : SpanExporter
                 return Fail(0, "the exporter is shut down; the batch was dropped");
             }
             if (batch.Count == 0) return ExportResult.Success;
+            if (_tlsUnusable is not null) return Fail(0, $"the batch of {batch.Count} spans was dropped: {_tlsUnusable}");
             return await ExportWithRetriesAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -277,6 +294,7 @@ public sealed class OtlpSpanExporter : SpanExporter
         if (Interlocked.Exchange(ref _released, 1) == 1) return;
         _transport.Dispose();
         _client.Dispose();
+        _tls.Dispose();
         _shutdown.Dispose();
     }
 

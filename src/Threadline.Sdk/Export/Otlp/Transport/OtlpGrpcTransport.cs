@@ -65,11 +65,11 @@ internal sealed class OtlpGrpcTransport : OtlpTransport
         }
         catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint} over HTTP/2: {exception.Message}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint} over HTTP/2: {Describe(exception)}");
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {exception.Message}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}");
         }
     }
 

@@ -49,11 +49,11 @@ internal sealed class OtlpHttpTransport : OtlpTransport
         }
         catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint}: {exception.Message}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint}: {Describe(exception)}");
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {exception.Message}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}");
         }
     }
 

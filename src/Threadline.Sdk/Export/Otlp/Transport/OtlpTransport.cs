@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Authentication;
 using Threadline.Sdk.Export.Otlp.Serialization;
 
 namespace Threadline.Sdk.Export.Otlp.Transport;
@@ -139,6 +140,25 @@ internal abstract class OtlpTransport : IDisposable
         // hex-free binary ids) shrink well even at the lowest level.
         using var gzip = new GZipStream(_compressedStream, CompressionLevel.Fastest, leaveOpen: true);
         gzip.Write(source);
+    }
+
+    /// <summary>
+    /// What went wrong, from the exception and what it wraps. HttpClient's own messages are often
+    /// generic ("The SSL connection could not be established, see inner exception", "An error
+    /// occurred while sending the request") while what to fix (an untrusted root, a host name
+    /// mismatch, a connection the server closed) is inside.
+    /// </summary>
+    protected static string Describe(Exception exception)
+    {
+        var innermost = exception;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is AuthenticationException) return $"the TLS handshake failed: {inner.Message}";
+            innermost = inner;
+        }
+        return innermost == exception || exception.Message.Contains(innermost.Message, StringComparison.Ordinal)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
     }
 
     protected static string Truncate(string text, int max = 256) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
