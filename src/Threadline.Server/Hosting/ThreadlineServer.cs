@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline;
 using Threadline.Server.Options;
+using Threadline.Server.Receivers.Body;
 
 namespace Threadline.Server.Hosting;
 
@@ -152,9 +153,10 @@ public sealed class ThreadlineServer : IAsyncDisposable
 
         // Kestrel caps the bytes on the wire; the receivers cap the decompressed bytes. Allow the
         // wire a little more than the limit so an incompressible gzip body (which gzip makes
-        // slightly larger) is judged by its decompressed size.
+        // slightly larger) is judged by its decompressed size, plus what the receivers read and
+        // discard of an oversized body so that its client can read the 413 (OversizedBody).
         var limit = (long)options.Receivers.MaxRequestBodyBytes;
-        kestrel.Limits.MaxRequestBodySize = limit + (limit / 100) + 1024;
+        kestrel.Limits.MaxRequestBodySize = limit + (limit / 100) + 1024 + OversizedBody.MaxDiscardedBytes;
 
         var address = listeners.Address;
         Listen(ListenerRole.OtlpGrpc, options.Receivers.OtlpGrpcPort, HttpProtocols.Http2);

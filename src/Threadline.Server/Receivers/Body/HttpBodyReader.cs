@@ -15,14 +15,30 @@ internal static class HttpBodyReader
         if (coding == ContentCoding.Identity)
         {
             // Refuse before reading a byte when the client already says the body is too large.
-            if (declared > limit) return BodyReadResult.TooLarge(limit);
-            return await BoundedStreamReader.ReadAsync(request.Body, declared ?? 0, limit, cancellationToken).ConfigureAwait(false);
+            if (declared > limit)
+            {
+                await OversizedBody.DiscardRestAsync(request, readingStarted: false, cancellationToken).ConfigureAwait(false);
+                return BodyReadResult.TooLarge(limit);
+            }
+            return await DiscardRestIfTooLargeAsync(
+                request,
+                await BoundedStreamReader.ReadAsync(request.Body, declared ?? 0, limit, cancellationToken).ConfigureAwait(false),
+                cancellationToken).ConfigureAwait(false);
         }
 
+        BodyReadResult result;
         var inflater = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
         await using (inflater.ConfigureAwait(false))
         {
-            return await BoundedStreamReader.ReadAsync(inflater, (declared ?? 0) * CompressionRatioGuess, limit, cancellationToken).ConfigureAwait(false);
+            result = await BoundedStreamReader.ReadAsync(inflater, (declared ?? 0) * CompressionRatioGuess, limit, cancellationToken).ConfigureAwait(false);
         }
+        // The inflater stopped at the limit; what is left of the compressed body is read raw.
+        return await DiscardRestIfTooLargeAsync(request, result, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<BodyReadResult> DiscardRestIfTooLargeAsync(HttpRequest request, BodyReadResult result, CancellationToken cancellationToken)
+    {
+        if (result.Status == BodyReadStatus.TooLarge) await OversizedBody.DiscardRestAsync(request, readingStarted: true, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 }
