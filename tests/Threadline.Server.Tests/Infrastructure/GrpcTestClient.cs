@@ -30,7 +30,8 @@ internal static class GrpcTestClient
         byte[] body,
         string path = ExportPath,
         string contentType = "application/grpc",
-        string? grpcEncoding = null)
+        string? grpcEncoding = null,
+        string? grpcTimeout = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint, path))
         {
@@ -41,6 +42,7 @@ internal static class GrpcTestClient
         request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");
         if (grpcEncoding is not null) request.Headers.TryAddWithoutValidation("grpc-encoding", grpcEncoding);
+        if (grpcTimeout is not null) request.Headers.TryAddWithoutValidation("grpc-timeout", grpcTimeout);
 
         using var response = await TestContext.Http.SendAsync(request, TestContext.Timeout);
         var payload = await response.Content.ReadAsByteArrayAsync(TestContext.Timeout);

@@ -5,6 +5,7 @@ internal enum GrpcStatusCode
 {
     Ok = 0,
     InvalidArgument = 3,
+    DeadlineExceeded = 4,
     ResourceExhausted = 8,
     Unimplemented = 12,
     Internal = 13,

@@ -30,7 +30,6 @@ internal sealed class OtlpGrpcTraceReceiver
     {
         var request = context.Request;
         var response = context.Response;
-        var cancellationToken = context.RequestAborted;
 
         if (!IsGrpcContentType(request.ContentType, out var codecSupported))
         {
@@ -63,6 +62,32 @@ internal sealed class OtlpGrpcTraceReceiver
             return;
         }
 
+        string? grpcTimeout = request.Headers["grpc-timeout"];
+        if (!GrpcTimeout.TryParse(grpcTimeout, out var timeout))
+        {
+            _ingest.RecordRefusal(RequestRefusal.Malformed);
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.InvalidArgument,
+                $"grpc-timeout '{grpcTimeout}' is malformed; send up to 8 digits and a unit (H, M, S, m, u, n), e.g. 10S.");
+            return;
+        }
+
+        // The client's deadline covers reading the message and waiting for the store; past it the client
+        // has given up, and the answer says so instead of arriving too late to be read.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (timeout is { } limit) deadline.CancelAfter(limit);
+        try
+        {
+            await ExportAsync(request, response, encoding, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+        {
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.DeadlineExceeded,
+                $"The deadline of {grpcTimeout} passed before the spans were stored. Spans already queued are still stored, so a retry may store them twice.");
+        }
+    }
+
+    private async Task ExportAsync(HttpRequest request, HttpResponse response, ContentCoding encoding, CancellationToken cancellationToken)
+    {
         GrpcReadResult<DecodedSpans> read;
         try
         {
@@ -87,7 +112,8 @@ internal sealed class OtlpGrpcTraceReceiver
         {
             case IngestOutcome.Accepted:
                 var reply = OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
-                await GrpcResponseWriter.WriteMessageAsync(response, reply, cancellationToken).ConfigureAwait(false);
+                // Stored: the client hears so even if its deadline passes while the answer is written.
+                await GrpcResponseWriter.WriteMessageAsync(response, reply, response.HttpContext.RequestAborted).ConfigureAwait(false);
                 GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Ok);
                 break;
             case IngestOutcome.Overloaded:
