@@ -87,6 +87,14 @@ internal sealed class SdkEventSource : EventSource
     [Event(7, Level = EventLevel.Informational, Message = "Tracing disabled by OTEL_SDK_DISABLED")]
     public void TracingDisabled() => WriteEvent(7);
 
+    /// <summary>Why an OTLP export failed, or what a server rejected: the endpoint, the status and what to do.</summary>
+    [Event(8, Level = EventLevel.Warning, Message = "OTLP export to {0}: {1}")]
+    public void OtlpExportProblem(string endpoint, string message) => WriteEvent(8, endpoint, message);
+
+    /// <summary>An OTLP export attempt got a retryable answer; the exporter tries again after the delay.</summary>
+    [Event(9, Level = EventLevel.Informational, Message = "OTLP export to {0}: {1}")]
+    public void OtlpExportRetry(string endpoint, string message) => WriteEvent(9, endpoint, message);
+
     protected override void OnEventCommand(EventCommandEventArgs command)
     {
         if (command.Command != EventCommand.Enable) return;

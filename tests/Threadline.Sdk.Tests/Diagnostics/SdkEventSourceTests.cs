@@ -36,6 +36,28 @@ public sealed class SdkEventSourceTests
     }
 
     [Fact]
+    public async Task Otlp_retries_and_failures_are_reported_with_the_endpoint_and_the_servers_answer()
+    {
+        using var listener = new SdkEventListener();
+        await using var server = await Export.ScriptedOtlpServer.StartAsync(grpc: false);
+        server.Enqueue(
+            Export.ExporterHarness.Respond(503, configure: r => r.Headers.RetryAfter = "1"),
+            Export.ExporterHarness.Respond(400));
+        using var harness = Export.ExporterHarness.Http(server);
+        var endpoint = harness.Exporter.Endpoint.ToString();
+
+        using var source = Export.TestSpans.Source("events.otlp");
+        Assert.Equal(ExportResult.Failure, await harness.ExportAsync(Export.TestSpans.Realistic(source, 1)));
+
+        var retry = Assert.Single(listener.Events, e => e.EventName == "OtlpExportRetry" && Equals(e.Payload?[0], endpoint));
+        Assert.Equal(EventLevel.Informational, retry.Level);
+        Assert.Contains("503", (string)retry.Payload![1]!, StringComparison.Ordinal);
+        var failure = Assert.Single(listener.Events, e => e.EventName == "OtlpExportProblem" && Equals(e.Payload?[0], endpoint));
+        Assert.Equal(EventLevel.Warning, failure.Level);
+        Assert.Contains("400", (string)failure.Payload![1]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Counters_report_queue_length_exported_dropped_and_failed_spans()
     {
         using var listener = new SdkEventListener(counterIntervalSeconds: 0.05);

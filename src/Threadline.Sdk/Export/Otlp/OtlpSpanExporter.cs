@@ -279,6 +279,21 @@ public sealed class OtlpSpanExporter : SpanExporter
 
     private void Report(OtlpDiagnostic diagnostic)
     {
+        // The event source gets the details too (the batch processor only knows that an export failed),
+        // so dotnet-trace shows why without code; configuration warnings are logged where they are read.
+        if (SdkEventSource.Log.IsEnabled())
+        {
+            var endpoint = Endpoint?.ToString() ?? "(no endpoint)";
+            switch (diagnostic.Kind)
+            {
+                case OtlpDiagnosticKind.ExportFailed or OtlpDiagnosticKind.PartialSuccess:
+                    SdkEventSource.Log.OtlpExportProblem(endpoint, diagnostic.Message);
+                    break;
+                case OtlpDiagnosticKind.RetryScheduled:
+                    SdkEventSource.Log.OtlpExportRetry(endpoint, diagnostic.Message);
+                    break;
+            }
+        }
         try
         {
             _onDiagnostic?.Invoke(diagnostic);
