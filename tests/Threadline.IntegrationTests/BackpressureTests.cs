@@ -10,8 +10,8 @@ using OpenTelemetry.Trace;
 using Threadline.Core.Model;
 using Threadline.Pipeline;
 using Threadline.Protocol.Otlp;
-using Threadline.Server.Tests.Infrastructure;
 using Threadline.Storage;
+using Threadline.Testing;
 using Resource = Threadline.Core.Model.Resource;
 
 namespace Threadline.IntegrationTests;
@@ -42,7 +42,7 @@ public sealed class BackpressureTests
         var fillingSpans = Enumerable.Range(1, QueueCapacity).Select(i => FillerSpan((ulong)i)).ToArray();
         using var http = new HttpClient();
         var filling = PostProtobufAsync(http, server.OtlpHttpEndpoint, OtlpProtobufEncoder.EncodeExportRequest(fillingSpans));
-        await store.AppendEntered.WaitAsync(TimeSpan.FromSeconds(30));
+        await store.AppendEnteredAsync().WaitAsync(TimeSpan.FromSeconds(30));
 
         // The SDK exports while the queue is full: its first attempt is refused with a retry hint.
         var sourceName = "Threadline.IntegrationTests.Backpressure." + protocol;

@@ -1,3 +1,4 @@
+using Threadline.Testing;
 namespace Threadline.Pipeline.Tests;
 
 public sealed class IngestQueueTests

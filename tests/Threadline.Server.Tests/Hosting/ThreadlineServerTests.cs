@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Threadline.Protocol.Otlp;
 using Threadline.Server.Hosting;
 using Threadline.Server.Tests.Infrastructure;
+using Threadline.Testing;
 
 namespace Threadline.Server.Tests.Hosting;
 
@@ -87,7 +88,7 @@ public sealed class ThreadlineServerTests
         var server = await TestServer.StartAsync(store: store);
         var spans = TestSpans.Trace();
         var export = HttpTestClient.PostAsync(server.OtlpHttpEndpoint, "/v1/traces", OtlpProtobufEncoder.EncodeExportRequest(spans), "application/x-protobuf");
-        await store.AppendEntered.WaitAsync(TestContext.SignalTimeout);
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
 
         var readiness = (ServerReadiness)server.Services.GetService(typeof(ServerReadiness))!;
         var stopping = server.StopAsync(TestContext.Timeout);

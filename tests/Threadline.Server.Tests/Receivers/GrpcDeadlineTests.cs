@@ -1,6 +1,7 @@
 using Threadline.Protocol.Otlp;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Tests.Infrastructure;
+using Threadline.Testing;
 
 namespace Threadline.Server.Tests.Receivers;
 
@@ -23,7 +24,7 @@ public sealed class GrpcDeadlineTests
         Assert.Contains("deadline of 200m", call.Message, StringComparison.Ordinal);
         // The batch was queued before the deadline: it is stored once the store takes it. The queue is
         // stored in order, so a later export answered OK means the first one is in.
-        await store.AppendEntered.WaitAsync(TestContext.SignalTimeout);
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
         store.Open();
         var later = await GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace())));
         Assert.Equal(Ok, later.Status);

@@ -3,6 +3,7 @@ using Threadline.Protocol.Otlp;
 using Threadline.Server.Hosting;
 using Threadline.Server.Tests.Infrastructure;
 using Threadline.Storage;
+using Threadline.Testing;
 
 namespace Threadline.Server.Tests.Receivers;
 
@@ -226,7 +227,7 @@ public sealed class OtlpGrpcReceiverTests
         var store = new GatedStore();
         await using var server = await TestServer.StartAsync(o => o.Ingest.MaxQueuedSpans = 1, store);
         var first = GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace()[..1])));
-        await store.AppendEntered.WaitAsync(TestContext.SignalTimeout);
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
 
         var refused = await GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace()[..1])));
 
@@ -251,7 +252,7 @@ public sealed class OtlpGrpcReceiverTests
     [Fact]
     public async Task Store_failure_is_unavailable()
     {
-        await using var server = await TestServer.StartAsync(store: new FailingStore());
+        await using var server = await TestServer.StartAsync(store: new GatedStore(gateOpen: true) { Failure = new IOException("No space left on device (test).") });
 
         var call = await GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace())));
 

@@ -3,6 +3,7 @@ using System.Text;
 using Threadline.Protocol.Otlp;
 using Threadline.Server.Tests.Infrastructure;
 using Threadline.Storage;
+using Threadline.Testing;
 
 namespace Threadline.Server.Tests.Receivers;
 
@@ -225,7 +226,7 @@ public sealed class OtlpHttpReceiverTests
         await using var server = await TestServer.StartAsync(o => o.Ingest.MaxQueuedSpans = 1, store);
         var first = TestSpans.Trace()[..1];
         var firstCall = HttpTestClient.PostAsync(server.OtlpHttpEndpoint, "/v1/traces", OtlpProtobufEncoder.EncodeExportRequest(first), Protobuf);
-        await store.AppendEntered.WaitAsync(TestContext.SignalTimeout);
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
 
         using (var refused = await HttpTestClient.PostAsync(server.OtlpHttpEndpoint, "/v1/traces", OtlpJsonEncoder.EncodeExportRequest(TestSpans.Trace()[..1]), Json))
         {
@@ -245,7 +246,7 @@ public sealed class OtlpHttpReceiverTests
     [Fact]
     public async Task Store_failure_is_503_with_retry_after()
     {
-        await using var server = await TestServer.StartAsync(o => o.Ingest.RetryAfterSeconds = 7, new FailingStore());
+        await using var server = await TestServer.StartAsync(o => o.Ingest.RetryAfterSeconds = 7, new GatedStore(gateOpen: true) { Failure = new IOException("No space left on device (test).") });
 
         using var response = await HttpTestClient.PostAsync(server.OtlpHttpEndpoint, "/v1/traces", OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace()), Protobuf);
 

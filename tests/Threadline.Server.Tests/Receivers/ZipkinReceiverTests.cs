@@ -3,6 +3,7 @@ using System.Text;
 using Threadline.Server.Hosting;
 using Threadline.Server.Tests.Infrastructure;
 using Threadline.Storage;
+using Threadline.Testing;
 
 namespace Threadline.Server.Tests.Receivers;
 
@@ -122,7 +123,7 @@ public sealed class ZipkinReceiverTests
         var store = new GatedStore();
         await using var server = await TestServer.StartAsync(o => o.Ingest.MaxQueuedSpans = 1, store);
         var first = HttpTestClient.PostAsync(server.ZipkinEndpoint, "/api/v2/spans", Spans(TestSpans.NewTraceId().ToString(), "a000000000000001"), Json);
-        await store.AppendEntered.WaitAsync(TestContext.SignalTimeout);
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
 
         using (var refused = await HttpTestClient.PostAsync(server.ZipkinEndpoint, "/api/v2/spans", Spans(TestSpans.NewTraceId().ToString(), "a000000000000002"), Json))
         {
@@ -138,7 +139,7 @@ public sealed class ZipkinReceiverTests
     [Fact]
     public async Task Store_failure_is_503_with_retry_after()
     {
-        await using var server = await TestServer.StartAsync(store: new FailingStore());
+        await using var server = await TestServer.StartAsync(store: new GatedStore(gateOpen: true) { Failure = new IOException("No space left on device (test).") });
 
         using var response = await HttpTestClient.PostAsync(server.ZipkinEndpoint, "/api/v2/spans", Spans(TestSpans.NewTraceId().ToString(), "a000000000000001"), Json);
 

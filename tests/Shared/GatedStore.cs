@@ -2,11 +2,12 @@ using Threadline.Core.Model;
 using Threadline.Storage;
 using Threadline.Storage.Memory;
 
-namespace Threadline.Pipeline.Tests;
+namespace Threadline.Testing;
 
 /// <summary>
 /// A memory store whose appends wait at a gate the test opens, and which can be told to fail,
-/// so tests can hold the queue in a known state without sleeping or timing anything.
+/// so tests can hold the queue in a known state without sleeping or timing anything. Shared by
+/// the pipeline, server and integration tests (linked into each project).
 /// </summary>
 internal sealed class GatedStore(bool gateOpen = false) : ITraceStore
 {
