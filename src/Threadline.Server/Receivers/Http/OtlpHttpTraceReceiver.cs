@@ -14,6 +14,9 @@ internal sealed class OtlpHttpTraceReceiver
 {
     public const string Path = "/v1/traces";
 
+    private static readonly BodyDecoder JsonDecoder = static body => OtlpJsonDecoder.DecodeExportRequest(body, DecodeLimits.Default);
+    private static readonly BodyDecoder ProtobufDecoder = static body => OtlpProtobufDecoder.DecodeExportRequest(body, DecodeLimits.Default);
+
     private readonly TraceIngestService _ingest;
     private readonly int _maxBodyBytes;
 
@@ -46,36 +49,16 @@ internal sealed class OtlpHttpTraceReceiver
             return;
         }
 
-        DecodedSpans decoded;
-        using (var body = await HttpBodyReader.ReadAsync(request, coding, _maxBodyBytes, cancellationToken).ConfigureAwait(false))
+        var body = format == OtlpHttpFormat.Json
+            ? await HttpExportBody.ReadAsync(request, coding, _maxBodyBytes, JsonDecoder, "a valid OTLP/JSON ExportTraceServiceRequest", cancellationToken).ConfigureAwait(false)
+            : await HttpExportBody.ReadAsync(request, coding, _maxBodyBytes, ProtobufDecoder, "a valid OTLP protobuf ExportTraceServiceRequest", cancellationToken).ConfigureAwait(false);
+        if (body.Spans is not { } decoded)
         {
-            switch (body.Status)
-            {
-                case BodyReadStatus.TooLarge:
-                    _ingest.RecordRefusal(RequestRefusal.TooLarge);
-                    await OtlpHttpResponses.TooLargeAsync(response, format, body.Error!, cancellationToken).ConfigureAwait(false);
-                    return;
-                case BodyReadStatus.MalformedCompression:
-                case BodyReadStatus.Incomplete:
-                    _ingest.RecordRefusal(RequestRefusal.Malformed);
-                    await OtlpHttpResponses.BadRequestAsync(response, format, body.Error!, cancellationToken).ConfigureAwait(false);
-                    return;
-            }
-
-            try
-            {
-                decoded = format == OtlpHttpFormat.Json
-                    ? OtlpJsonDecoder.DecodeExportRequest(body.Body!.WrittenSpan, DecodeLimits.Default)
-                    : OtlpProtobufDecoder.DecodeExportRequest(body.Body!.WrittenSpan, DecodeLimits.Default);
-            }
-            catch (ProtocolException ex)
-            {
-                _ingest.RecordRefusal(RequestRefusal.Malformed);
-                var what = format == OtlpHttpFormat.Json ? "OTLP/JSON" : "OTLP protobuf";
-                await OtlpHttpResponses.BadRequestAsync(response, format,
-                    $"The body is not a valid {what} ExportTraceServiceRequest: {ex.Message}", cancellationToken).ConfigureAwait(false);
-                return;
-            }
+            _ingest.RecordRefusal(body.Refusal);
+            await (body.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? OtlpHttpResponses.TooLargeAsync(response, format, body.Error!, cancellationToken)
+                : OtlpHttpResponses.BadRequestAsync(response, format, body.Error!, cancellationToken)).ConfigureAwait(false);
+            return;
         }
 
         // The pooled body is back in the pool before the (possibly slow) wait for the store.

@@ -48,32 +48,13 @@ internal sealed class ZipkinSpansReceiver
             return;
         }
 
-        DecodedSpans decoded;
-        using (var body = await HttpBodyReader.ReadAsync(request, coding, _maxBodyBytes, cancellationToken).ConfigureAwait(false))
+        var body = await HttpExportBody.ReadAsync(request, coding, _maxBodyBytes,
+            static json => ZipkinJsonDecoder.Decode(json, DecodeLimits.Default), "a valid Zipkin v2 JSON span list", cancellationToken).ConfigureAwait(false);
+        if (body.Spans is not { } decoded)
         {
-            switch (body.Status)
-            {
-                case BodyReadStatus.TooLarge:
-                    _ingest.RecordRefusal(RequestRefusal.TooLarge);
-                    await TextAsync(response, StatusCodes.Status413PayloadTooLarge, body.Error!, cancellationToken).ConfigureAwait(false);
-                    return;
-                case BodyReadStatus.MalformedCompression:
-                case BodyReadStatus.Incomplete:
-                    _ingest.RecordRefusal(RequestRefusal.Malformed);
-                    await TextAsync(response, StatusCodes.Status400BadRequest, body.Error!, cancellationToken).ConfigureAwait(false);
-                    return;
-            }
-            try
-            {
-                decoded = ZipkinJsonDecoder.Decode(body.Body!.WrittenSpan, DecodeLimits.Default);
-            }
-            catch (ProtocolException ex)
-            {
-                _ingest.RecordRefusal(RequestRefusal.Malformed);
-                await TextAsync(response, StatusCodes.Status400BadRequest,
-                    "The body is not a valid Zipkin v2 JSON span list: " + ex.Message, cancellationToken).ConfigureAwait(false);
-                return;
-            }
+            _ingest.RecordRefusal(body.Refusal);
+            await TextAsync(response, body.StatusCode, body.Error!, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
         var result = await _ingest.IngestAsync(decoded, cancellationToken).ConfigureAwait(false);
