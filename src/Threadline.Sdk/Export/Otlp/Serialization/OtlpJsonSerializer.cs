@@ -143,34 +143,14 @@ internal sealed class OtlpJsonSerializer : IDisposable
 
         // Events and links the SDK had to change are exported from its replacement lists.
         writer.WriteStartArray(Events);
-        if (dropped?.ExportedEvents is { } replacedEvents)
-        {
-            for (var i = 0; i < replacedEvents.Count; i++) WriteEvent(writer, replacedEvents[i], OtlpWire.DroppedAt(dropped.EventAttributes, i));
-        }
-        else
-        {
-            var eventIndex = 0;
-            foreach (ref readonly var activityEvent in activity.EnumerateEvents())
-            {
-                WriteEvent(writer, activityEvent, OtlpWire.DroppedAt(dropped?.EventAttributes, eventIndex++));
-            }
-        }
+        var events = ExportedItems<ActivityEvent>.Events(activity, dropped);
+        while (events.MoveNext()) WriteEvent(writer, events.Current, OtlpWire.DroppedAt(dropped?.EventAttributes, events.Index));
         writer.WriteEndArray();
         if (dropped is { Events: > 0 }) writer.WriteNumber(DroppedEventsCount, dropped.Events);
 
         writer.WriteStartArray(Links);
-        if (dropped?.ExportedLinks is { } replacedLinks)
-        {
-            for (var i = 0; i < replacedLinks.Count; i++) WriteLink(writer, replacedLinks[i], OtlpWire.DroppedAt(dropped.LinkAttributes, i));
-        }
-        else
-        {
-            var linkIndex = 0;
-            foreach (ref readonly var link in activity.EnumerateLinks())
-            {
-                WriteLink(writer, link, OtlpWire.DroppedAt(dropped?.LinkAttributes, linkIndex++));
-            }
-        }
+        var links = ExportedItems<ActivityLink>.Links(activity, dropped);
+        while (links.MoveNext()) WriteLink(writer, links.Current, OtlpWire.DroppedAt(dropped?.LinkAttributes, links.Index));
         writer.WriteEndArray();
         if (dropped is { Links: > 0 }) writer.WriteNumber(DroppedLinksCount, dropped.Links);
 

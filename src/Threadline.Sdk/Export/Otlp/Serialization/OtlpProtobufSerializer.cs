@@ -111,34 +111,12 @@ internal sealed class OtlpProtobufSerializer
 
         // The SDK's limits and redaction replace events and links they had to change (an
         // Activity cannot edit them in place); those replacements are what gets exported.
-        if (dropped?.ExportedEvents is { } replacedEvents)
-        {
-            for (var i = 0; i < replacedEvents.Count; i++) WriteEvent(buffer, replacedEvents[i], OtlpWire.DroppedAt(dropped.EventAttributes, i));
-        }
-        else
-        {
-            var eventIndex = 0;
-            foreach (ref readonly var activityEvent in activity.EnumerateEvents())
-            {
-                WriteEvent(buffer, activityEvent, OtlpWire.DroppedAt(dropped?.EventAttributes, eventIndex));
-                eventIndex++;
-            }
-        }
+        var events = ExportedItems<ActivityEvent>.Events(activity, dropped);
+        while (events.MoveNext()) WriteEvent(buffer, events.Current, OtlpWire.DroppedAt(dropped?.EventAttributes, events.Index));
         if (dropped is { Events: > 0 }) buffer.WriteVarintField(OtlpWire.Span_DroppedEventsCount, (uint)dropped.Events);
 
-        if (dropped?.ExportedLinks is { } replacedLinks)
-        {
-            for (var i = 0; i < replacedLinks.Count; i++) WriteLink(buffer, replacedLinks[i], OtlpWire.DroppedAt(dropped.LinkAttributes, i));
-        }
-        else
-        {
-            var linkIndex = 0;
-            foreach (ref readonly var link in activity.EnumerateLinks())
-            {
-                WriteLink(buffer, link, OtlpWire.DroppedAt(dropped?.LinkAttributes, linkIndex));
-                linkIndex++;
-            }
-        }
+        var links = ExportedItems<ActivityLink>.Links(activity, dropped);
+        while (links.MoveNext()) WriteLink(buffer, links.Current, OtlpWire.DroppedAt(dropped?.LinkAttributes, links.Index));
         if (dropped is { Links: > 0 }) buffer.WriteVarintField(OtlpWire.Span_DroppedLinksCount, (uint)dropped.Links);
 
         if (activity.Status != ActivityStatusCode.Unset)
