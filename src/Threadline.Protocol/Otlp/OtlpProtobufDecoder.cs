@@ -317,26 +317,16 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case SpanTraceId:
-                        var traceId = _reader.ReadLengthDelimited();
-                        traceIdLength = traceId.Length;
-                        if (traceIdLength == TraceId.ByteLength)
-                        {
-                            traceHigh = BinaryPrimitives.ReadUInt64BigEndian(traceId);
-                            traceLow = BinaryPrimitives.ReadUInt64BigEndian(traceId[8..]);
-                        }
+                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
                         break;
                     case SpanSpanId:
-                        var id = _reader.ReadLengthDelimited();
-                        spanIdLength = id.Length;
-                        if (spanIdLength == SpanId.ByteLength) spanId = BinaryPrimitives.ReadUInt64BigEndian(id);
+                        spanIdLength = ReadSpanId(out spanId);
                         break;
                     case SpanTraceState:
                         traceState = ReadString("Span.trace_state");
                         break;
                     case SpanParentSpanId:
-                        var parent = _reader.ReadLengthDelimited();
-                        parentIdLength = parent.Length;
-                        parentId = parentIdLength == SpanId.ByteLength ? BinaryPrimitives.ReadUInt64BigEndian(parent) : 0;
+                        parentIdLength = ReadSpanId(out parentId);
                         break;
                     case SpanName:
                         name = ReadString("Span.name");
@@ -420,6 +410,27 @@ public static class OtlpProtobufDecoder
             });
         }
 
+        /// <summary>
+        /// Reads a trace id field. Returns its length in bytes; the id itself only when it has the
+        /// 16 bytes an id must have (otherwise zero: the span is rejected by its length).
+        /// </summary>
+        private int ReadTraceId(out ulong high, out ulong low)
+        {
+            var bytes = _reader.ReadLengthDelimited();
+            var valid = bytes.Length == TraceId.ByteLength;
+            high = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+            low = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]) : 0;
+            return bytes.Length;
+        }
+
+        /// <summary>Reads a span id field, as <see cref="ReadTraceId"/> does a trace id (8 bytes).</summary>
+        private int ReadSpanId(out ulong id)
+        {
+            var bytes = _reader.ReadLengthDelimited();
+            id = bytes.Length == SpanId.ByteLength ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
+            return bytes.Length;
+        }
+
         private static string? DescribeInvalidIds(int traceIdLength, ulong traceIdBits, int spanIdLength, ulong spanId, int parentIdLength)
         {
             if (traceIdLength != TraceId.ByteLength)
@@ -483,18 +494,10 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case LinkTraceId:
-                        var traceId = _reader.ReadLengthDelimited();
-                        traceIdLength = traceId.Length;
-                        if (traceIdLength == TraceId.ByteLength)
-                        {
-                            traceHigh = BinaryPrimitives.ReadUInt64BigEndian(traceId);
-                            traceLow = BinaryPrimitives.ReadUInt64BigEndian(traceId[8..]);
-                        }
+                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
                         break;
                     case LinkSpanId:
-                        var id = _reader.ReadLengthDelimited();
-                        spanIdLength = id.Length;
-                        if (spanIdLength == SpanId.ByteLength) spanId = BinaryPrimitives.ReadUInt64BigEndian(id);
+                        spanIdLength = ReadSpanId(out spanId);
                         break;
                     case LinkTraceState:
                         traceState = ReadString("Span.Link.trace_state");
