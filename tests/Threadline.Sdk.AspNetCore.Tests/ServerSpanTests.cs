@@ -33,6 +33,24 @@ public sealed class ServerSpanTests
     }
 
     [Fact]
+    public async Task Name_is_built_once_per_endpoint_and_method_and_shared_by_later_requests()
+    {
+        await using var app = await TracedApp.StartAsync(web => web.MapGet("/carts/{id}", (string id) => Results.Ok(id)));
+
+        using (await app.GetAsync("/carts/1"))
+        {
+        }
+        using (await app.GetAsync("/carts/2"))
+        {
+        }
+        var first = await app.ServerSpanAsync("/carts/1");
+        var second = await app.ServerSpanAsync("/carts/2");
+
+        Assert.Equal("GET /carts/{id}", first.DisplayName);
+        Assert.Same(first.DisplayName, second.DisplayName);
+    }
+
+    [Fact]
     public async Task Span_is_completed_the_same_way_when_tracing_comes_from_AddThreadlineTracing()
     {
         await using var app = await TracedApp.StartHostedAsync(web => web.MapPost("/orders/{id}/confirm", (string id) => Results.Accepted()));
