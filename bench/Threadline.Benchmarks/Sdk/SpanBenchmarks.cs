@@ -27,6 +27,7 @@ public class SpanBenchmarks
 {
     private readonly ActivitySource _threadlineSampled = new("Bench.Threadline.Sampled");
     private readonly ActivitySource _threadlineDropped = new("Bench.Threadline.Dropped");
+    private readonly ActivitySource _threadlineUnexportedSource = new("Bench.Threadline.Unexported");
     private readonly ActivitySource _otelSampled = new("Bench.OpenTelemetry.Sampled");
     private readonly ActivitySource _otelDropped = new("Bench.OpenTelemetry.Dropped");
     private readonly ActivitySource _bareSampled = new("Bench.Activity.Sampled");
@@ -38,6 +39,7 @@ public class SpanBenchmarks
 
     private TracingSession? _threadline;
     private TracingSession? _threadlineOff;
+    private TracingSession? _threadlineUnexported;
     private TracerProvider? _otel;
     private TracerProvider? _otelOff;
     private ActivityListener? _bare;
@@ -54,6 +56,16 @@ public class SpanBenchmarks
                 o.AddExporter(new NoOpSpanExporter());
             },
             _ => null);
+        // The same session without any exporter (OTEL_TRACES_EXPORTER=none): what the batch queue costs
+        // is the difference from the Threadline row.
+        _threadlineUnexported = ThreadlineTracing.Start(
+            o =>
+            {
+                o.IncludeFrameworkSources = false;
+                o.InstallPropagator = false;
+                o.AddSource(_threadlineUnexportedSource.Name);
+            },
+            name => name == "OTEL_TRACES_EXPORTER" ? "none" : null);
         _threadlineOff = ThreadlineTracing.Start(
             o =>
             {
@@ -90,6 +102,7 @@ public class SpanBenchmarks
     {
         _threadline?.Dispose();
         _threadlineOff?.Dispose();
+        _threadlineUnexported?.Dispose();
         _otel?.Dispose();
         _otelOff?.Dispose();
         _bare?.Dispose();
@@ -112,6 +125,18 @@ public class SpanBenchmarks
     public void ThreadlineSampled()
     {
         using var span = _threadlineSampled.StartSpan("GET /orders/{id}", ActivityKind.Server);
+        span.SetAttribute("http.request.method", "GET");
+        span.SetAttribute("http.route", "/orders/{id}");
+        span.SetAttribute("http.response.status_code", 200);
+        span.SetAttribute("server.duration_ratio", 0.25);
+        span.SetAttribute("user.premium", true);
+    }
+
+    [Benchmark(Description = "Threadline, no exporter")]
+    [BenchmarkCategory("Sampled span, 5 attributes")]
+    public void ThreadlineUnexported()
+    {
+        using var span = _threadlineUnexportedSource.StartSpan("GET /orders/{id}", ActivityKind.Server);
         span.SetAttribute("http.request.method", "GET");
         span.SetAttribute("http.route", "/orders/{id}");
         span.SetAttribute("http.response.status_code", 200);
