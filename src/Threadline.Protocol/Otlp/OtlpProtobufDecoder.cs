@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Threadline.Core.Model;
 using Threadline.Protocol.Decoding;
+using static Threadline.Protobuf.OtlpFieldKeys;
 
 namespace Threadline.Protocol.Otlp;
 
@@ -43,72 +44,6 @@ public static class OtlpProtobufDecoder
     /// <summary>One decode call: the reader plus where it is in the request, for rejection messages.</summary>
     private ref struct Parser
     {
-        private const int Len = WireType.LengthDelimited;
-
-        // Tags (field number << 3 | wire type) of every field the decoder reads, per message.
-        private const uint RequestResourceSpans = (1 << 3) | Len;
-
-        private const uint ResourceSpansResource = (1 << 3) | Len;
-        private const uint ResourceSpansScopeSpans = (2 << 3) | Len;
-        private const uint ResourceSpansSchemaUrl = (3 << 3) | Len;
-
-        private const uint ResourceAttributes = (1 << 3) | Len;
-        private const uint ResourceDroppedAttributesCount = (2 << 3) | WireType.Varint;
-
-        private const uint ScopeSpansScope = (1 << 3) | Len;
-        private const uint ScopeSpansSpans = (2 << 3) | Len;
-        private const uint ScopeSpansSchemaUrl = (3 << 3) | Len;
-
-        private const uint ScopeName = (1 << 3) | Len;
-        private const uint ScopeVersion = (2 << 3) | Len;
-        private const uint ScopeAttributes = (3 << 3) | Len;
-        private const uint ScopeDroppedAttributesCount = (4 << 3) | WireType.Varint;
-
-        private const uint SpanTraceId = (1 << 3) | Len;
-        private const uint SpanSpanId = (2 << 3) | Len;
-        private const uint SpanTraceState = (3 << 3) | Len;
-        private const uint SpanParentSpanId = (4 << 3) | Len;
-        private const uint SpanName = (5 << 3) | Len;
-        private const uint SpanKindTag = (6 << 3) | WireType.Varint;
-        private const uint SpanStartTime = (7 << 3) | WireType.Fixed64;
-        private const uint SpanEndTime = (8 << 3) | WireType.Fixed64;
-        private const uint SpanAttributes = (9 << 3) | Len;
-        private const uint SpanDroppedAttributesCount = (10 << 3) | WireType.Varint;
-        private const uint SpanEvents = (11 << 3) | Len;
-        private const uint SpanDroppedEventsCount = (12 << 3) | WireType.Varint;
-        private const uint SpanLinks = (13 << 3) | Len;
-        private const uint SpanDroppedLinksCount = (14 << 3) | WireType.Varint;
-        private const uint SpanStatus = (15 << 3) | Len;
-        private const uint SpanFlags = (16 << 3) | WireType.Fixed32;
-
-        private const uint EventTime = (1 << 3) | WireType.Fixed64;
-        private const uint EventName = (2 << 3) | Len;
-        private const uint EventAttributes = (3 << 3) | Len;
-        private const uint EventDroppedAttributesCount = (4 << 3) | WireType.Varint;
-
-        private const uint LinkTraceId = (1 << 3) | Len;
-        private const uint LinkSpanId = (2 << 3) | Len;
-        private const uint LinkTraceState = (3 << 3) | Len;
-        private const uint LinkAttributes = (4 << 3) | Len;
-        private const uint LinkDroppedAttributesCount = (5 << 3) | WireType.Varint;
-        private const uint LinkFlags = (6 << 3) | WireType.Fixed32;
-
-        private const uint StatusMessage = (2 << 3) | Len;
-        private const uint StatusCodeTag = (3 << 3) | WireType.Varint;
-
-        private const uint KeyValueKey = (1 << 3) | Len;
-        private const uint KeyValueValue = (2 << 3) | Len;
-
-        private const uint AnyString = (1 << 3) | Len;
-        private const uint AnyBool = (2 << 3) | WireType.Varint;
-        private const uint AnyInt = (3 << 3) | WireType.Varint;
-        private const uint AnyDouble = (4 << 3) | WireType.Fixed64;
-        private const uint AnyArray = (5 << 3) | Len;
-        private const uint AnyKvList = (6 << 3) | Len;
-        private const uint AnyBytes = (7 << 3) | Len;
-
-        private const uint ListValues = (1 << 3) | Len;
-
         private ProtobufReader _reader;
         private readonly int _maxDepth;
         private readonly DecodeScratch _scratch;
@@ -132,7 +67,7 @@ public static class OtlpProtobufDecoder
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
-                if (tag == RequestResourceSpans)
+                if (tag == Request_ResourceSpans)
                 {
                     var outer = _reader.PushLimit();
                     ParseResourceSpans();
@@ -160,15 +95,15 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case ResourceSpansResource:
+                    case ResourceSpans_Resource:
                         var outer = _reader.PushLimit();
                         ParseResource(ref dropped);
                         _reader.PopLimit(outer);
                         break;
-                    case ResourceSpansScopeSpans:
+                    case ResourceSpans_ScopeSpans:
                         _reader.ReadLengthDelimited();
                         break;
-                    case ResourceSpansSchemaUrl:
+                    case ResourceSpans_SchemaUrl:
                         schemaUrl = ReadString("ResourceSpans.schema_url");
                         break;
                     default:
@@ -186,7 +121,7 @@ public static class OtlpProtobufDecoder
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
-                if (tag == ResourceSpansScopeSpans)
+                if (tag == ResourceSpans_ScopeSpans)
                 {
                     var outer = _reader.PushLimit();
                     ParseScopeSpans(resource);
@@ -207,10 +142,10 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case ResourceAttributes:
+                    case Resource_Attributes:
                         ParseKeyValueField();
                         break;
-                    case ResourceDroppedAttributesCount:
+                    case Resource_DroppedAttributesCount:
                         dropped = _reader.ReadUInt32();
                         break;
                     default:
@@ -232,15 +167,15 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case ScopeSpansScope:
+                    case ScopeSpans_Scope:
                         var outer = _reader.PushLimit();
                         ParseScope(ref name, ref version, ref dropped);
                         _reader.PopLimit(outer);
                         break;
-                    case ScopeSpansSpans:
+                    case ScopeSpans_Spans:
                         _reader.ReadLengthDelimited();
                         break;
-                    case ScopeSpansSchemaUrl:
+                    case ScopeSpans_SchemaUrl:
                         schemaUrl = ReadString("ScopeSpans.schema_url");
                         break;
                     default:
@@ -258,7 +193,7 @@ public static class OtlpProtobufDecoder
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
-                if (tag == ScopeSpansSpans)
+                if (tag == ScopeSpans_Spans)
                 {
                     var outer = _reader.PushLimit();
                     ParseSpan(resource, scope);
@@ -279,16 +214,16 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case ScopeName:
+                    case Scope_Name:
                         name = ReadString("InstrumentationScope.name");
                         break;
-                    case ScopeVersion:
+                    case Scope_Version:
                         version = ReadString("InstrumentationScope.version");
                         break;
-                    case ScopeAttributes:
+                    case Scope_Attributes:
                         ParseKeyValueField();
                         break;
-                    case ScopeDroppedAttributesCount:
+                    case Scope_DroppedAttributesCount:
                         dropped = _reader.ReadUInt32();
                         break;
                     default:
@@ -316,59 +251,59 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case SpanTraceId:
+                    case Span_TraceId:
                         traceIdLength = ReadTraceId(out traceHigh, out traceLow);
                         break;
-                    case SpanSpanId:
+                    case Span_SpanId:
                         spanIdLength = ReadSpanId(out spanId);
                         break;
-                    case SpanTraceState:
+                    case Span_TraceState:
                         traceState = ReadString("Span.trace_state");
                         break;
-                    case SpanParentSpanId:
+                    case Span_ParentSpanId:
                         parentIdLength = ReadSpanId(out parentId);
                         break;
-                    case SpanName:
+                    case Span_Name:
                         name = ReadString("Span.name");
                         break;
-                    case SpanKindTag:
+                    case Span_Kind:
                         var kindValue = _reader.ReadVarint64();
                         kind = kindValue <= (ulong)SpanKind.Consumer ? (SpanKind)kindValue : SpanKind.Unspecified;
                         break;
-                    case SpanStartTime:
+                    case Span_StartTimeUnixNano:
                         startTime = _reader.ReadFixed64();
                         break;
-                    case SpanEndTime:
+                    case Span_EndTimeUnixNano:
                         endTime = _reader.ReadFixed64();
                         break;
-                    case SpanAttributes:
+                    case Span_Attributes:
                         ParseKeyValueField();
                         break;
-                    case SpanDroppedAttributesCount:
+                    case Span_DroppedAttributesCount:
                         droppedAttributes = _reader.ReadUInt32();
                         break;
-                    case SpanEvents:
+                    case Span_Events:
                         var outerEvent = _reader.PushLimit();
                         ParseEvent();
                         _reader.PopLimit(outerEvent);
                         break;
-                    case SpanDroppedEventsCount:
+                    case Span_DroppedEventsCount:
                         droppedEvents = _reader.ReadUInt32();
                         break;
-                    case SpanLinks:
+                    case Span_Links:
                         var outerLink = _reader.PushLimit();
                         if (!ParseLink()) invalidLinks++;
                         _reader.PopLimit(outerLink);
                         break;
-                    case SpanDroppedLinksCount:
+                    case Span_DroppedLinksCount:
                         droppedLinks = _reader.ReadUInt32();
                         break;
-                    case SpanStatus:
+                    case Span_Status:
                         var outerStatus = _reader.PushLimit();
                         ParseStatus(ref statusCode, ref statusMessage);
                         _reader.PopLimit(outerStatus);
                         break;
-                    case SpanFlags:
+                    case Span_Flags:
                         flags = _reader.ReadFixed32();
                         break;
                     default:
@@ -460,16 +395,16 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case EventTime:
+                    case Event_TimeUnixNano:
                         time = _reader.ReadFixed64();
                         break;
-                    case EventName:
+                    case Event_Name:
                         name = ReadString("Span.Event.name");
                         break;
-                    case EventAttributes:
+                    case Event_Attributes:
                         ParseKeyValueField();
                         break;
-                    case EventDroppedAttributesCount:
+                    case Event_DroppedAttributesCount:
                         dropped = _reader.ReadUInt32();
                         break;
                     default:
@@ -493,22 +428,22 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case LinkTraceId:
+                    case Link_TraceId:
                         traceIdLength = ReadTraceId(out traceHigh, out traceLow);
                         break;
-                    case LinkSpanId:
+                    case Link_SpanId:
                         spanIdLength = ReadSpanId(out spanId);
                         break;
-                    case LinkTraceState:
+                    case Link_TraceState:
                         traceState = ReadString("Span.Link.trace_state");
                         break;
-                    case LinkAttributes:
+                    case Link_Attributes:
                         ParseKeyValueField();
                         break;
-                    case LinkDroppedAttributesCount:
+                    case Link_DroppedAttributesCount:
                         dropped = _reader.ReadUInt32();
                         break;
-                    case LinkFlags:
+                    case Link_Flags:
                         flags = _reader.ReadFixed32();
                         break;
                     default:
@@ -532,10 +467,10 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case StatusMessage:
+                    case Status_Message:
                         message = ReadString("Status.message");
                         break;
-                    case StatusCodeTag:
+                    case Status_Code:
                         var value = _reader.ReadVarint64();
                         code = value <= (ulong)StatusCode.Error ? (StatusCode)value : StatusCode.Unset;
                         break;
@@ -585,10 +520,10 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case KeyValueKey:
+                    case KeyValue_Key:
                         key = ReadString("KeyValue.key");
                         break;
-                    case KeyValueValue:
+                    case KeyValue_Value:
                         var outer = _reader.PushLimit();
                         value = ParseAnyValue(depth, value);
                         _reader.PopLimit(outer);
@@ -613,25 +548,25 @@ public static class OtlpProtobufDecoder
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
-                    case AnyString:
+                    case AnyValue_String:
                         value = AttributeValue.FromString(ReadString("AnyValue.string_value"));
                         break;
-                    case AnyBool:
+                    case AnyValue_Bool:
                         value = AttributeValue.FromBool(_reader.ReadVarint64() != 0);
                         break;
-                    case AnyInt:
+                    case AnyValue_Int:
                         value = AttributeValue.FromInt((long)_reader.ReadVarint64());
                         break;
-                    case AnyDouble:
+                    case AnyValue_Double:
                         value = AttributeValue.FromDouble(BitConverter.UInt64BitsToDouble(_reader.ReadFixed64()));
                         break;
-                    case AnyArray:
+                    case AnyValue_Array:
                         value = Merge(value, ParseNested(depth + 1, isArray: true));
                         break;
-                    case AnyKvList:
+                    case AnyValue_KeyValueList:
                         value = Merge(value, ParseNested(depth + 1, isArray: false));
                         break;
-                    case AnyBytes:
+                    case AnyValue_Bytes:
                         value = AttributeValue.FromBytes(_reader.ReadLengthDelimited().ToArray());
                         break;
                     default:
@@ -670,7 +605,7 @@ public static class OtlpProtobufDecoder
                 while (_reader.HasMore)
                 {
                     var tag = _reader.ReadTag();
-                    if (tag == ListValues)
+                    if (tag == ArrayValue_Values)
                     {
                         var outerValue = _reader.PushLimit();
                         var element = ParseAnyValue(depth, AttributeValue.Empty);
@@ -690,7 +625,7 @@ public static class OtlpProtobufDecoder
                 while (_reader.HasMore)
                 {
                     var tag = _reader.ReadTag();
-                    if (tag == ListValues)
+                    if (tag == KeyValueList_Values)
                     {
                         var outerValue = _reader.PushLimit();
                         ParseKeyValue(depth);

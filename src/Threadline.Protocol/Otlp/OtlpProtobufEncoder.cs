@@ -1,4 +1,5 @@
 using Threadline.Core.Model;
+using Threadline.Protobuf;
 
 namespace Threadline.Protocol.Otlp;
 

@@ -1,32 +1,9 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Threadline.Protobuf;
 
 namespace Threadline.Protocol.Otlp;
-
-/// <summary>The protobuf wire types (the low three bits of a tag).</summary>
-internal static class WireType
-{
-    public const int Varint = 0;
-    public const int Fixed64 = 1;
-    public const int LengthDelimited = 2;
-    public const int StartGroup = 3;
-    public const int EndGroup = 4;
-    public const int Fixed32 = 5;
-
-    public static uint Tag(int field, int wireType) => (uint)((field << 3) | wireType);
-
-    public static string Describe(uint wireType) => wireType switch
-    {
-        Varint => "0 (varint)",
-        Fixed64 => "1 (64-bit)",
-        LengthDelimited => "2 (length-delimited)",
-        StartGroup => "3 (start group)",
-        EndGroup => "4 (end group)",
-        Fixed32 => "5 (32-bit)",
-        _ => $"{wireType} (not a protobuf wire type)",
-    };
-}
 
 /// <summary>
 /// Reads protobuf wire primitives from one contiguous payload. Every read is checked against the
@@ -101,23 +78,17 @@ internal ref struct ProtobufReader
     private ulong ReadVarint64Slow()
     {
         var start = _position;
-        var position = start;
-        ulong result = 0;
-        for (var shift = 0; shift < 64; shift += 7)
+        switch (Varint.TryRead(_data, ref _position, _limit, out var value))
         {
-            if (position >= _limit)
+            case VarintStatus.Done:
+                return value;
+            case VarintStatus.Truncated:
                 Throw("varint runs past the end of the enclosing message", start);
-            uint b = _data[position++];
-            // The tenth byte may only carry the single remaining bit of a 64-bit value.
-            if (shift == 63 && b > 1) Throw("varint is longer than 64 bits", start);
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                _position = position;
-                return result;
-            }
+                break;
+            default:
+                Throw("varint is longer than 64 bits", start);
+                break;
         }
-        Throw("varint is longer than 10 bytes", start);
         return 0;
     }
 

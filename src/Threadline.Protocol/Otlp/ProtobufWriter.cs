@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Threadline.Protobuf;
 
 namespace Threadline.Protocol.Otlp;
 
@@ -44,20 +45,12 @@ internal sealed class ProtobufWriter : IDisposable
         _buffer = larger;
     }
 
-    public void WriteTag(int field, int wireType) => WriteVarint((uint)((field << 3) | wireType));
+    public void WriteTag(int field, int wireType) => WriteVarint(WireType.Tag(field, wireType));
 
     public void WriteVarint(ulong value)
     {
-        Ensure(10);
-        var buffer = _buffer;
-        var position = _position;
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-        _position = position;
+        Ensure(Varint.MaxLength);
+        _position = Varint.Write(_buffer, _position, value);
     }
 
     /// <summary>A varint field, omitted when zero as proto3 does for scalars.</summary>
@@ -147,19 +140,10 @@ internal sealed class ProtobufWriter : IDisposable
             _buffer[bodyStart - 1] = (byte)length;
             return;
         }
-        var extra = VarintLength((uint)length) - 1;
+        var extra = Varint.Size((uint)length) - 1;
         Ensure(extra);
         Buffer.BlockCopy(_buffer, bodyStart, _buffer, bodyStart + extra, length);
-        var position = bodyStart - 1;
-        var remaining = (uint)length;
-        while (remaining >= 0x80)
-        {
-            _buffer[position++] = (byte)(remaining | 0x80);
-            remaining >>= 7;
-        }
-        _buffer[position] = (byte)remaining;
+        Varint.Write(_buffer, bodyStart - 1, (uint)length);
         _position += extra;
     }
-
-    private static int VarintLength(uint value) => value < 1u << 7 ? 1 : value < 1u << 14 ? 2 : value < 1u << 21 ? 3 : value < 1u << 28 ? 4 : 5;
 }

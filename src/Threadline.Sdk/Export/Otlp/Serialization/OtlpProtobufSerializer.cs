@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Threadline.Protobuf;
 
 namespace Threadline.Sdk.Export.Otlp.Serialization;
 
@@ -25,7 +26,7 @@ internal sealed class OtlpProtobufSerializer
         try
         {
             // ExportTraceServiceRequest.resource_spans (1)
-            var resourceSpans = buffer.BeginMessage(OtlpWire.Request_ResourceSpans, 3);
+            var resourceSpans = buffer.BeginMessage(OtlpFieldKeys.Request_ResourceSpans, 3);
 
             // ResourceSpans.resource (1): the same for every batch, so written once and copied.
             buffer.WriteRaw(GetResourceField(resource));
@@ -34,12 +35,12 @@ internal sealed class OtlpProtobufSerializer
             {
                 var group = groups[g];
                 // ResourceSpans.scope_spans (2)
-                var scopeSpans = buffer.BeginMessage(OtlpWire.ResourceSpans_ScopeSpans, 3);
+                var scopeSpans = buffer.BeginMessage(OtlpFieldKeys.ResourceSpans_ScopeSpans, 3);
                 WriteScope(buffer, group.Source);
                 var spans = group.Spans;
                 for (var i = 0; i < spans.Count; i++) WriteSpan(buffer, spans[i]);
                 var schemaUrl = group.Source.TelemetrySchemaUrl;
-                if (!string.IsNullOrEmpty(schemaUrl)) buffer.WriteStringField(OtlpWire.ScopeSpans_SchemaUrl, schemaUrl);
+                if (!string.IsNullOrEmpty(schemaUrl)) buffer.WriteStringField(OtlpFieldKeys.ScopeSpans_SchemaUrl, schemaUrl);
                 buffer.EndMessage(scopeSpans, 3);
             }
 
@@ -56,10 +57,10 @@ internal sealed class OtlpProtobufSerializer
         if (!ReferenceEquals(resource, _cachedResource))
         {
             using var scratch = new PayloadBuffer(1024);
-            var body = scratch.BeginMessage(OtlpWire.ResourceSpans_Resource, 2);
+            var body = scratch.BeginMessage(OtlpFieldKeys.ResourceSpans_Resource, 2);
             foreach (var attribute in resource.Attributes)
             {
-                WriteKeyValue(scratch, OtlpWire.Resource_Attributes, attribute.Key, attribute.Value);
+                WriteKeyValue(scratch, OtlpFieldKeys.Resource_Attributes, attribute.Key, attribute.Value);
             }
             scratch.EndMessage(body, 2);
             _cachedResourceField = scratch.WrittenSpan.ToArray();
@@ -70,12 +71,12 @@ internal sealed class OtlpProtobufSerializer
 
     private static void WriteScope(PayloadBuffer buffer, ActivitySource source)
     {
-        var scope = buffer.BeginMessage(OtlpWire.ScopeSpans_Scope, 1);
-        if (!string.IsNullOrEmpty(source.Name)) buffer.WriteStringField(OtlpWire.Scope_Name, source.Name);
-        if (!string.IsNullOrEmpty(source.Version)) buffer.WriteStringField(OtlpWire.Scope_Version, source.Version);
+        var scope = buffer.BeginMessage(OtlpFieldKeys.ScopeSpans_Scope, 1);
+        if (!string.IsNullOrEmpty(source.Name)) buffer.WriteStringField(OtlpFieldKeys.Scope_Name, source.Name);
+        if (!string.IsNullOrEmpty(source.Version)) buffer.WriteStringField(OtlpFieldKeys.Scope_Version, source.Version);
         if (source.Tags is { } tags)
         {
-            foreach (var tag in tags) WriteKeyValue(buffer, OtlpWire.Scope_Attributes, tag.Key, tag.Value);
+            foreach (var tag in tags) WriteKeyValue(buffer, OtlpFieldKeys.Scope_Attributes, tag.Key, tag.Value);
         }
         buffer.EndMessage(scope, 1);
     }
@@ -83,87 +84,87 @@ internal sealed class OtlpProtobufSerializer
     private static void WriteSpan(PayloadBuffer buffer, Activity activity)
     {
         // A span with a dozen attributes is a few hundred bytes: a two-byte length.
-        var span = buffer.BeginMessage(OtlpWire.ScopeSpans_Spans, 2);
+        var span = buffer.BeginMessage(OtlpFieldKeys.ScopeSpans_Spans, 2);
 
-        activity.TraceId.CopyTo(buffer.WriteBytesFieldHeader(OtlpWire.Span_TraceId, 16));
-        activity.SpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpWire.Span_SpanId, 8));
+        activity.TraceId.CopyTo(buffer.WriteBytesFieldHeader(OtlpFieldKeys.Span_TraceId, 16));
+        activity.SpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpFieldKeys.Span_SpanId, 8));
         var traceState = activity.TraceStateString;
-        if (!string.IsNullOrEmpty(traceState)) buffer.WriteStringField(OtlpWire.Span_TraceState, traceState);
+        if (!string.IsNullOrEmpty(traceState)) buffer.WriteStringField(OtlpFieldKeys.Span_TraceState, traceState);
         var parentSpanId = activity.ParentSpanId;
-        if (parentSpanId != default) parentSpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpWire.Span_ParentSpanId, 8));
+        if (parentSpanId != default) parentSpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpFieldKeys.Span_ParentSpanId, 8));
         var name = activity.DisplayName;
-        if (!string.IsNullOrEmpty(name)) buffer.WriteStringField(OtlpWire.Span_Name, name);
-        buffer.WriteVarintField(OtlpWire.Span_Kind, OtlpWire.SpanKind(activity.Kind));
+        if (!string.IsNullOrEmpty(name)) buffer.WriteStringField(OtlpFieldKeys.Span_Name, name);
+        buffer.WriteVarintField(OtlpFieldKeys.Span_Kind, OtlpWire.SpanKind(activity.Kind));
 
         // proto3 leaves zero values out; only a clock before 1970 gives one here.
         var start = OtlpWire.UnixNanoseconds(activity.StartTimeUtc.Ticks);
         var end = start + OtlpWire.DurationNanoseconds(activity.Duration);
-        if (start != 0) buffer.WriteFixed64Field(OtlpWire.Span_StartTimeUnixNano, start);
-        if (end != 0) buffer.WriteFixed64Field(OtlpWire.Span_EndTimeUnixNano, end);
+        if (start != 0) buffer.WriteFixed64Field(OtlpFieldKeys.Span_StartTimeUnixNano, start);
+        if (end != 0) buffer.WriteFixed64Field(OtlpFieldKeys.Span_EndTimeUnixNano, end);
 
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            WriteKeyValue(buffer, OtlpWire.Span_Attributes, tag.Key, tag.Value);
+            WriteKeyValue(buffer, OtlpFieldKeys.Span_Attributes, tag.Key, tag.Value);
         }
 
         var dropped = DroppedCounts.Get(activity);
-        if (dropped is { Attributes: > 0 }) buffer.WriteVarintField(OtlpWire.Span_DroppedAttributesCount, (uint)dropped.Attributes);
+        if (dropped is { Attributes: > 0 }) buffer.WriteVarintField(OtlpFieldKeys.Span_DroppedAttributesCount, (uint)dropped.Attributes);
 
         // The SDK's limits and redaction replace events and links they had to change (an
         // Activity cannot edit them in place); those replacements are what gets exported.
         var events = ExportedItems<ActivityEvent>.Events(activity, dropped);
         while (events.MoveNext()) WriteEvent(buffer, events.Current, OtlpWire.DroppedAt(dropped?.EventAttributes, events.Index));
-        if (dropped is { Events: > 0 }) buffer.WriteVarintField(OtlpWire.Span_DroppedEventsCount, (uint)dropped.Events);
+        if (dropped is { Events: > 0 }) buffer.WriteVarintField(OtlpFieldKeys.Span_DroppedEventsCount, (uint)dropped.Events);
 
         var links = ExportedItems<ActivityLink>.Links(activity, dropped);
         while (links.MoveNext()) WriteLink(buffer, links.Current, OtlpWire.DroppedAt(dropped?.LinkAttributes, links.Index));
-        if (dropped is { Links: > 0 }) buffer.WriteVarintField(OtlpWire.Span_DroppedLinksCount, (uint)dropped.Links);
+        if (dropped is { Links: > 0 }) buffer.WriteVarintField(OtlpFieldKeys.Span_DroppedLinksCount, (uint)dropped.Links);
 
         if (activity.Status != ActivityStatusCode.Unset)
         {
-            var status = buffer.BeginMessage(OtlpWire.Span_Status, 1);
+            var status = buffer.BeginMessage(OtlpFieldKeys.Span_Status, 1);
             // The spec keeps a description only for errors.
             var description = activity.StatusDescription;
             if (activity.Status == ActivityStatusCode.Error && !string.IsNullOrEmpty(description))
             {
-                buffer.WriteStringField(OtlpWire.Status_Message, description);
+                buffer.WriteStringField(OtlpFieldKeys.Status_Message, description);
             }
-            buffer.WriteVarintField(OtlpWire.Status_Code, (uint)activity.Status);
+            buffer.WriteVarintField(OtlpFieldKeys.Status_Code, (uint)activity.Status);
             buffer.EndMessage(status, 1);
         }
 
-        buffer.WriteFixed32Field(OtlpWire.Span_Flags, OtlpWire.SpanFlags(activity.ActivityTraceFlags, activity.HasRemoteParent));
+        buffer.WriteFixed32Field(OtlpFieldKeys.Span_Flags, OtlpWire.SpanFlags(activity.ActivityTraceFlags, activity.HasRemoteParent));
 
         buffer.EndMessage(span, 2);
     }
 
     private static void WriteEvent(PayloadBuffer buffer, in ActivityEvent activityEvent, int droppedAttributes)
     {
-        var message = buffer.BeginMessage(OtlpWire.Span_Events, 1);
+        var message = buffer.BeginMessage(OtlpFieldKeys.Span_Events, 1);
         var time = OtlpWire.UnixNanoseconds(activityEvent.Timestamp.UtcTicks);
-        if (time != 0) buffer.WriteFixed64Field(OtlpWire.Event_TimeUnixNano, time);
-        if (!string.IsNullOrEmpty(activityEvent.Name)) buffer.WriteStringField(OtlpWire.Event_Name, activityEvent.Name);
+        if (time != 0) buffer.WriteFixed64Field(OtlpFieldKeys.Event_TimeUnixNano, time);
+        if (!string.IsNullOrEmpty(activityEvent.Name)) buffer.WriteStringField(OtlpFieldKeys.Event_Name, activityEvent.Name);
         foreach (ref readonly var tag in activityEvent.EnumerateTagObjects())
         {
-            WriteKeyValue(buffer, OtlpWire.Event_Attributes, tag.Key, tag.Value);
+            WriteKeyValue(buffer, OtlpFieldKeys.Event_Attributes, tag.Key, tag.Value);
         }
-        if (droppedAttributes > 0) buffer.WriteVarintField(OtlpWire.Event_DroppedAttributesCount, (uint)droppedAttributes);
+        if (droppedAttributes > 0) buffer.WriteVarintField(OtlpFieldKeys.Event_DroppedAttributesCount, (uint)droppedAttributes);
         buffer.EndMessage(message, 1);
     }
 
     private static void WriteLink(PayloadBuffer buffer, in ActivityLink link, int droppedAttributes)
     {
-        var message = buffer.BeginMessage(OtlpWire.Span_Links, 1);
+        var message = buffer.BeginMessage(OtlpFieldKeys.Span_Links, 1);
         var context = link.Context;
-        context.TraceId.CopyTo(buffer.WriteBytesFieldHeader(OtlpWire.Link_TraceId, 16));
-        context.SpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpWire.Link_SpanId, 8));
-        if (!string.IsNullOrEmpty(context.TraceState)) buffer.WriteStringField(OtlpWire.Link_TraceState, context.TraceState);
+        context.TraceId.CopyTo(buffer.WriteBytesFieldHeader(OtlpFieldKeys.Link_TraceId, 16));
+        context.SpanId.CopyTo(buffer.WriteBytesFieldHeader(OtlpFieldKeys.Link_SpanId, 8));
+        if (!string.IsNullOrEmpty(context.TraceState)) buffer.WriteStringField(OtlpFieldKeys.Link_TraceState, context.TraceState);
         foreach (ref readonly var tag in link.EnumerateTagObjects())
         {
-            WriteKeyValue(buffer, OtlpWire.Link_Attributes, tag.Key, tag.Value);
+            WriteKeyValue(buffer, OtlpFieldKeys.Link_Attributes, tag.Key, tag.Value);
         }
-        if (droppedAttributes > 0) buffer.WriteVarintField(OtlpWire.Link_DroppedAttributesCount, (uint)droppedAttributes);
-        buffer.WriteFixed32Field(OtlpWire.Link_Flags, OtlpWire.SpanFlags(context.TraceFlags, context.IsRemote));
+        if (droppedAttributes > 0) buffer.WriteVarintField(OtlpFieldKeys.Link_DroppedAttributesCount, (uint)droppedAttributes);
+        buffer.WriteFixed32Field(OtlpFieldKeys.Link_Flags, OtlpWire.SpanFlags(context.TraceFlags, context.IsRemote));
         buffer.EndMessage(message, 1);
     }
 
@@ -172,8 +173,8 @@ internal sealed class OtlpProtobufSerializer
     {
         if (value is null) return;
         var keyValue = buffer.BeginMessage(key, 1);
-        buffer.WriteStringField(OtlpWire.KeyValue_Key, name);
-        var anyValue = buffer.BeginMessage(OtlpWire.KeyValue_Value, 1);
+        buffer.WriteStringField(OtlpFieldKeys.KeyValue_Key, name);
+        var anyValue = buffer.BeginMessage(OtlpFieldKeys.KeyValue_Value, 1);
         WriteAnyValueBody(buffer, value, 0);
         buffer.EndMessage(anyValue, 1);
         buffer.EndMessage(keyValue, 1);
@@ -185,64 +186,64 @@ internal sealed class OtlpProtobufSerializer
         switch (value)
         {
             case string text:
-                buffer.WriteStringField(OtlpWire.AnyValue_String, text);
+                buffer.WriteStringField(OtlpFieldKeys.AnyValue_String, text);
                 return;
             case long number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, (ulong)number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, (ulong)number);
                 return;
             case int number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, (ulong)(long)number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, (ulong)(long)number);
                 return;
             case bool flag:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Bool, flag ? 1UL : 0UL);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Bool, flag ? 1UL : 0UL);
                 return;
             case double number:
-                buffer.WriteDoubleField(OtlpWire.AnyValue_Double, number);
+                buffer.WriteDoubleField(OtlpFieldKeys.AnyValue_Double, number);
                 return;
             case float number:
-                buffer.WriteDoubleField(OtlpWire.AnyValue_Double, number);
+                buffer.WriteDoubleField(OtlpFieldKeys.AnyValue_Double, number);
                 return;
             case short number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, (ulong)(long)number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, (ulong)(long)number);
                 return;
             case ushort number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, number);
                 return;
             case uint number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, number);
                 return;
             case sbyte number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, (ulong)(long)number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, (ulong)(long)number);
                 return;
             case byte number:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, number);
                 return;
             case ulong number when number <= long.MaxValue:
-                buffer.WriteVarintField(OtlpWire.AnyValue_Int, number);
+                buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, number);
                 return;
             case byte[] bytes:
-                buffer.WriteBytesField(OtlpWire.AnyValue_Bytes, bytes);
+                buffer.WriteBytesField(OtlpFieldKeys.AnyValue_Bytes, bytes);
                 return;
             case Array array when depth < MaxArrayDepth:
                 WriteArray(buffer, array, depth);
                 return;
             default:
-                buffer.WriteStringField(OtlpWire.AnyValue_String, OtlpWire.FormatOther(value));
+                buffer.WriteStringField(OtlpFieldKeys.AnyValue_String, OtlpWire.FormatOther(value));
                 return;
         }
     }
 
     private static void WriteArray(PayloadBuffer buffer, Array array, int depth)
     {
-        var arrayValue = buffer.BeginMessage(OtlpWire.AnyValue_Array, 1);
+        var arrayValue = buffer.BeginMessage(OtlpFieldKeys.AnyValue_Array, 1);
         switch (array)
         {
             // Typed loops for the array types attributes use, so elements are not boxed.
             case string?[] strings:
                 foreach (var element in strings)
                 {
-                    var item = buffer.BeginMessage(OtlpWire.ArrayValue_Values, 1);
-                    if (element is not null) buffer.WriteStringField(OtlpWire.AnyValue_String, element);
+                    var item = buffer.BeginMessage(OtlpFieldKeys.ArrayValue_Values, 1);
+                    if (element is not null) buffer.WriteStringField(OtlpFieldKeys.AnyValue_String, element);
                     buffer.EndMessage(item, 1);
                 }
                 break;
@@ -258,8 +259,8 @@ internal sealed class OtlpProtobufSerializer
             case bool[] flags:
                 foreach (var element in flags)
                 {
-                    var item = buffer.BeginMessage(OtlpWire.ArrayValue_Values, 1);
-                    buffer.WriteVarintField(OtlpWire.AnyValue_Bool, element ? 1UL : 0UL);
+                    var item = buffer.BeginMessage(OtlpFieldKeys.ArrayValue_Values, 1);
+                    buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Bool, element ? 1UL : 0UL);
                     buffer.EndMessage(item, 1);
                 }
                 break;
@@ -269,7 +270,7 @@ internal sealed class OtlpProtobufSerializer
             default:
                 foreach (var element in array)
                 {
-                    var item = buffer.BeginMessage(OtlpWire.ArrayValue_Values, 1);
+                    var item = buffer.BeginMessage(OtlpFieldKeys.ArrayValue_Values, 1);
                     // A null element stays as an empty AnyValue so positions are kept.
                     if (element is not null) WriteAnyValueBody(buffer, element, depth + 1);
                     buffer.EndMessage(item, 1);
@@ -281,15 +282,15 @@ internal sealed class OtlpProtobufSerializer
 
     private static void WriteArrayInteger(PayloadBuffer buffer, long value)
     {
-        var item = buffer.BeginMessage(OtlpWire.ArrayValue_Values, 1);
-        buffer.WriteVarintField(OtlpWire.AnyValue_Int, (ulong)value);
+        var item = buffer.BeginMessage(OtlpFieldKeys.ArrayValue_Values, 1);
+        buffer.WriteVarintField(OtlpFieldKeys.AnyValue_Int, (ulong)value);
         buffer.EndMessage(item, 1);
     }
 
     private static void WriteArrayDouble(PayloadBuffer buffer, double value)
     {
-        var item = buffer.BeginMessage(OtlpWire.ArrayValue_Values, 1);
-        buffer.WriteDoubleField(OtlpWire.AnyValue_Double, value);
+        var item = buffer.BeginMessage(OtlpFieldKeys.ArrayValue_Values, 1);
+        buffer.WriteDoubleField(OtlpFieldKeys.AnyValue_Double, value);
         buffer.EndMessage(item, 1);
     }
 }

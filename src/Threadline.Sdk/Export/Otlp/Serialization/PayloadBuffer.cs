@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Threadline.Protobuf;
 
 namespace Threadline.Sdk.Export.Otlp.Serialization;
 
@@ -101,33 +101,18 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>, IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteVarint(ulong value)
     {
-        EnsureCapacity(10);
-        var buffer = _buffer;
-        var position = _position;
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-        _position = position;
+        EnsureCapacity(Varint.MaxLength);
+        _position = Varint.Write(_buffer, _position, value);
     }
 
     /// <summary>A one-byte key followed by a varint.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void WriteVarintField(byte key, ulong value)
     {
-        EnsureCapacity(11);
+        EnsureCapacity(1 + Varint.MaxLength);
         var buffer = _buffer;
-        var position = _position;
-        buffer[position++] = key;
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-        _position = position;
+        buffer[_position] = key;
+        _position = Varint.Write(buffer, _position + 1, value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -186,7 +171,7 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>, IDisposable
         }
 
         // Most text is ASCII: one byte per char, so the length is known before transcoding.
-        var asciiLengthSize = VarintSize((uint)value.Length);
+        var asciiLengthSize = Varint.Size((uint)value.Length);
         EnsureCapacity(1 + asciiLengthSize + value.Length);
         if (Ascii.FromUtf16(value, _buffer.AsSpan(_position + 1 + asciiLengthSize, value.Length), out _) == OperationStatus.Done)
         {
@@ -271,7 +256,7 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>, IDisposable
 
     private void EndMessageSlow(int bodyStart, int reserved, int length)
     {
-        var needed = VarintSize((uint)length);
+        var needed = Varint.Size((uint)length);
         var lengthStart = bodyStart - reserved;
         if (needed != reserved)
         {
@@ -281,31 +266,10 @@ internal sealed class PayloadBuffer : IBufferWriter<byte>, IDisposable
             _position += shift;
         }
 
-        var value = (uint)length;
-        var position = lengthStart;
-        while (value >= 0x80)
-        {
-            _buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        _buffer[position] = (byte)value;
+        Varint.Write(_buffer, lengthStart, (uint)length);
     }
 
     /// <summary>A varint where the caller has already ensured the space.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WriteVarintInPlace(uint value)
-    {
-        var buffer = _buffer;
-        var position = _position;
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-        _position = position;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int VarintSize(uint value) => (BitOperations.Log2(value | 1) / 7) + 1;
+    private void WriteVarintInPlace(uint value) => _position = Varint.Write(_buffer, _position, value);
 }

@@ -1,3 +1,5 @@
+using Threadline.Protobuf;
+
 namespace Threadline.Sdk.Export.Otlp.Serialization;
 
 /// <summary>
@@ -8,11 +10,6 @@ namespace Threadline.Sdk.Export.Otlp.Serialization;
 /// </summary>
 internal ref struct ProtobufReader
 {
-    public const int Varint = 0;
-    public const int Fixed64 = 1;
-    public const int LengthDelimited = 2;
-    public const int Fixed32 = 5;
-
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
     private bool _broken;
@@ -63,16 +60,16 @@ internal ref struct ProtobufReader
     {
         switch (wireType)
         {
-            case Varint:
+            case WireType.Varint:
                 ReadVarint();
                 break;
-            case Fixed64:
+            case WireType.Fixed64:
                 Advance(8);
                 break;
-            case LengthDelimited:
+            case WireType.LengthDelimited:
                 ReadLengthDelimited();
                 break;
-            case Fixed32:
+            case WireType.Fixed32:
                 Advance(4);
                 break;
             default:
@@ -88,16 +85,6 @@ internal ref struct ProtobufReader
         else _position += count;
     }
 
-    private bool TryReadVarint(out ulong value)
-    {
-        value = 0;
-        for (var shift = 0; shift < 64; shift += 7)
-        {
-            if (_position >= _data.Length) return false;
-            var b = _data[_position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return true;
-        }
-        return false;
-    }
+    private bool TryReadVarint(out ulong value) =>
+        Varint.TryRead(_data, ref _position, _data.Length, out value) == VarintStatus.Done;
 }

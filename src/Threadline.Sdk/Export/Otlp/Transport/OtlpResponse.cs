@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Threadline.Protobuf;
 using Threadline.Sdk.Export.Otlp.Serialization;
 
 namespace Threadline.Sdk.Export.Otlp.Transport;
@@ -21,13 +22,13 @@ internal static class OtlpResponse
         var reader = new ProtobufReader(response);
         while (reader.TryReadKey(out var field, out var wireType))
         {
-            if (field == 1 && wireType == ProtobufReader.LengthDelimited)
+            if (field == 1 && wireType == WireType.LengthDelimited)
             {
                 var partial = new ProtobufReader(reader.ReadLengthDelimited());
                 while (partial.TryReadKey(out var inner, out var innerType))
                 {
-                    if (inner == 1 && innerType == ProtobufReader.Varint) rejected = (long)partial.ReadVarint();
-                    else if (inner == 2 && innerType == ProtobufReader.LengthDelimited) message = Encoding.UTF8.GetString(partial.ReadLengthDelimited());
+                    if (inner == 1 && innerType == WireType.Varint) rejected = (long)partial.ReadVarint();
+                    else if (inner == 2 && innerType == WireType.LengthDelimited) message = Encoding.UTF8.GetString(partial.ReadLengthDelimited());
                     else partial.Skip(innerType);
                 }
             }
@@ -85,7 +86,7 @@ internal static class OtlpResponse
         string? message = null;
         while (reader.TryReadKey(out var field, out var wireType))
         {
-            if (field == 2 && wireType == ProtobufReader.LengthDelimited) message = Encoding.UTF8.GetString(reader.ReadLengthDelimited());
+            if (field == 2 && wireType == WireType.LengthDelimited) message = Encoding.UTF8.GetString(reader.ReadLengthDelimited());
             else reader.Skip(wireType);
         }
         return message;
@@ -144,7 +145,7 @@ internal static class OtlpResponse
         var reader = new ProtobufReader(status);
         while (reader.TryReadKey(out var field, out var wireType))
         {
-            if (field != 3 || wireType != ProtobufReader.LengthDelimited)
+            if (field != 3 || wireType != WireType.LengthDelimited)
             {
                 reader.Skip(wireType);
                 continue;
@@ -155,11 +156,11 @@ internal static class OtlpResponse
             ReadOnlySpan<byte> value = default;
             while (any.TryReadKey(out var anyField, out var anyType))
             {
-                if (anyField == 1 && anyType == ProtobufReader.LengthDelimited)
+                if (anyField == 1 && anyType == WireType.LengthDelimited)
                 {
                     isRetryInfo = Encoding.UTF8.GetString(any.ReadLengthDelimited()).EndsWith(RetryInfoTypeSuffix, StringComparison.Ordinal);
                 }
-                else if (anyField == 2 && anyType == ProtobufReader.LengthDelimited)
+                else if (anyField == 2 && anyType == WireType.LengthDelimited)
                 {
                     value = any.ReadLengthDelimited();
                 }
@@ -180,7 +181,7 @@ internal static class OtlpResponse
         var reader = new ProtobufReader(retryInfo);
         while (reader.TryReadKey(out var field, out var wireType))
         {
-            if (field != 1 || wireType != ProtobufReader.LengthDelimited)
+            if (field != 1 || wireType != WireType.LengthDelimited)
             {
                 reader.Skip(wireType);
                 continue;
@@ -191,8 +192,8 @@ internal static class OtlpResponse
             var duration = new ProtobufReader(reader.ReadLengthDelimited());
             while (duration.TryReadKey(out var durationField, out var durationType))
             {
-                if (durationField == 1 && durationType == ProtobufReader.Varint) seconds = (long)duration.ReadVarint();
-                else if (durationField == 2 && durationType == ProtobufReader.Varint) nanos = (int)duration.ReadVarint();
+                if (durationField == 1 && durationType == WireType.Varint) seconds = (long)duration.ReadVarint();
+                else if (durationField == 2 && durationType == WireType.Varint) nanos = (int)duration.ReadVarint();
                 else duration.Skip(durationType);
             }
 
