@@ -1,5 +1,4 @@
 using Threadline.Protocol.Otlp;
-using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Tests.Infrastructure;
 using Threadline.Testing;
 
@@ -56,26 +55,5 @@ public sealed class GrpcDeadlineTests
 
         Assert.Equal(InvalidArgument, call.Status);
         Assert.Contains("grpc-timeout", call.Message, StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData("1H", 3600_000d)]
-    [InlineData("2M", 120_000d)]
-    [InlineData("10S", 10_000d)]
-    [InlineData("250m", 250d)]
-    [InlineData("1500u", 1.5d)]
-    [InlineData("2000000n", 2d)]
-    [InlineData("99999999u", 99_999.999d)]
-    public void Units_are_read_as_the_protocol_defines_them(string header, double milliseconds)
-    {
-        Assert.True(GrpcTimeout.TryParse(header, out var timeout));
-        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), timeout);
-    }
-
-    [Fact]
-    public void Deadline_further_than_a_day_is_no_deadline()
-    {
-        Assert.True(GrpcTimeout.TryParse("99999999H", out var timeout));
-        Assert.Null(timeout);
     }
 }

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
-using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Http;
+using Threadline.Protocol.Grpc;
 
 namespace Threadline.Server.Receivers.Grpc;
 
@@ -16,8 +14,6 @@ internal static class GrpcResponseWriter
     /// <summary>The message compressions this receiver accepts, advertised on every response.</summary>
     public const string AcceptEncoding = "gzip";
 
-    private const int FrameHeaderLength = 5;
-
     public static void WriteHeaders(HttpResponse response)
     {
         response.StatusCode = StatusCodes.Status200OK;
@@ -29,10 +25,8 @@ internal static class GrpcResponseWriter
     public static async Task WriteMessageAsync(HttpResponse response, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         var writer = response.BodyWriter;
-        var header = writer.GetSpan(FrameHeaderLength);
-        header[0] = 0; // not compressed
-        BinaryPrimitives.WriteUInt32BigEndian(header[1..], (uint)message.Length);
-        writer.Advance(FrameHeaderLength);
+        GrpcMessagePrefix.Write(writer.GetSpan(GrpcMessagePrefix.Size), message.Length);
+        writer.Advance(GrpcMessagePrefix.Size);
         await writer.WriteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
@@ -42,34 +36,10 @@ internal static class GrpcResponseWriter
     /// </summary>
     public static void WriteStatus(HttpResponse response, GrpcStatusCode code, string? message = null, TimeSpan? retryDelay = null)
     {
-        response.AppendTrailer("grpc-status", ((int)code).ToString(CultureInfo.InvariantCulture));
+        response.AppendTrailer(GrpcStatusTrailers.Status, GrpcStatusTrailers.EncodeStatus(code));
         if (!string.IsNullOrEmpty(message))
-            response.AppendTrailer("grpc-message", PercentEncode(message));
+            response.AppendTrailer(GrpcStatusTrailers.Message, GrpcStatusTrailers.EncodeMessage(message));
         if (retryDelay is not null)
-        {
-            var details = new RpcStatus((int)code, message ?? string.Empty, retryDelay).ToProtobuf();
-            response.AppendTrailer("grpc-status-details-bin", ToUnpaddedBase64(details));
-        }
+            response.AppendTrailer(GrpcStatusTrailers.Details, GrpcStatusTrailers.EncodeDetails(new RpcStatus((int)code, message ?? string.Empty, retryDelay)));
     }
-
-    /// <summary>
-    /// The gRPC spec's percent-encoding for <c>grpc-message</c>: UTF-8 bytes outside printable
-    /// ASCII, and '%' itself, become %XX, so any message survives an HTTP/2 header.
-    /// </summary>
-    public static string PercentEncode(string message)
-    {
-        var bytes = Encoding.UTF8.GetBytes(message);
-        var builder = new StringBuilder(bytes.Length);
-        foreach (var b in bytes)
-        {
-            if (b is >= 0x20 and <= 0x7E && b != (byte)'%')
-                builder.Append((char)b);
-            else
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-        }
-        return builder.ToString();
-    }
-
-    // gRPC -bin metadata is base64 and implementations emit it without padding.
-    private static string ToUnpaddedBase64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=');
 }

@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
 using Microsoft.AspNetCore.Http;
+using Threadline.Protocol.Grpc;
 using Threadline.Server.Receivers.Body;
 
 namespace Threadline.Server.Receivers.Grpc;
@@ -15,11 +15,14 @@ internal delegate T MessageDecoder<out T>(ReadOnlySpan<byte> message);
 internal readonly record struct GrpcReadResult<T>(GrpcStatusCode Status, T? Value, string? Error)
 {
     public static GrpcReadResult<T> Fail(GrpcStatusCode status, string error) => new(status, default, error);
+
+    public static GrpcReadResult<T> Fail(GrpcRefusal refusal) => new(refusal.Status, default, refusal.Message);
 }
 
 /// <summary>
 /// Reads the single message of a unary gRPC call straight from the request's
-/// <see cref="PipeReader"/>: a 1-byte compressed flag, a 4-byte big-endian length, the message.
+/// <see cref="PipeReader"/>: the <see cref="GrpcMessagePrefix"/>, then the message. The framing
+/// rules and their refusals are Protocol's; this is the binding to Kestrel's pipe.
 /// </summary>
 /// <remarks>
 /// Small messages are decoded in place from Kestrel's buffers. A larger one is copied once, as it
@@ -28,8 +31,6 @@ internal readonly record struct GrpcReadResult<T>(GrpcStatusCode Status, T? Valu
 /// </remarks>
 internal static class GrpcUnaryReader
 {
-    private const int HeaderLength = 5;
-
     /// <summary>Messages up to this size are decoded in place; well under Kestrel's HTTP/2 stream window (768 KiB).</summary>
     private const int InPlaceLimit = 256 * 1024;
 
@@ -43,37 +44,27 @@ internal static class GrpcUnaryReader
     {
         try
         {
-            var result = await reader.ReadAtLeastAsync(HeaderLength, cancellationToken).ConfigureAwait(false);
+            var result = await reader.ReadAtLeastAsync(GrpcMessagePrefix.Size, cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
-            if (buffer.Length < HeaderLength)
+            if (buffer.Length < GrpcMessagePrefix.Size)
             {
                 reader.AdvanceTo(buffer.End);
-                return buffer.Length == 0
-                    ? GrpcReadResult<T>.Fail(GrpcStatusCode.InvalidArgument, "The request carries no message; Export takes exactly one ExportTraceServiceRequest.")
-                    : GrpcReadResult<T>.Fail(GrpcStatusCode.InvalidArgument, $"The request ends inside the 5-byte message prefix after {buffer.Length} bytes.");
+                return GrpcReadResult<T>.Fail(buffer.Length == 0 ? GrpcRefusal.NoMessage() : GrpcRefusal.PartialPrefix(buffer.Length));
             }
 
-            var (flag, length) = ReadPrefix(buffer.Slice(0, HeaderLength));
-            reader.AdvanceTo(buffer.GetPosition(HeaderLength));
+            var prefix = ReadPrefix(buffer.Slice(0, GrpcMessagePrefix.Size));
+            reader.AdvanceTo(buffer.GetPosition(GrpcMessagePrefix.Size));
+            if (prefix.Check(callHasEncoding: encoding != ContentCoding.Identity, limit) is { } refusal)
+                return GrpcReadResult<T>.Fail(refusal);
 
-            if (flag > 1)
-                return GrpcReadResult<T>.Fail(GrpcStatusCode.InvalidArgument, $"The message prefix has compressed flag {flag}; only 0 and 1 are defined.");
-            var compressed = flag == 1;
-            if (compressed && encoding == ContentCoding.Identity)
-            {
-                // The gRPC compression spec makes this an INTERNAL error: the client broke the protocol.
-                return GrpcReadResult<T>.Fail(GrpcStatusCode.Internal, "The message is flagged as compressed but the call has no grpc-encoding; send grpc-encoding: gzip.");
-            }
-            if (length > (uint)limit)
-                return GrpcReadResult<T>.Fail(GrpcStatusCode.ResourceExhausted, $"The message is {length} bytes, over the limit of {limit} bytes; send smaller batches.");
-
+            var length = (int)prefix.MessageLength;
             return length <= InPlaceLimit
-                ? await ReadInPlaceAsync(reader, (int)length, compressed, limit, decode, cancellationToken).ConfigureAwait(false)
-                : await ReadCopiedAsync(reader, (int)length, compressed, limit, decode, cancellationToken).ConfigureAwait(false);
+                ? await ReadInPlaceAsync(reader, length, prefix.IsCompressed, limit, decode, cancellationToken).ConfigureAwait(false)
+                : await ReadCopiedAsync(reader, length, prefix.IsCompressed, limit, decode, cancellationToken).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return GrpcReadResult<T>.Fail(GrpcStatusCode.ResourceExhausted, $"The request body is over the limit of {limit} bytes; send smaller batches.");
+            return GrpcReadResult<T>.Fail(GrpcRefusal.BodyTooLarge(limit));
         }
         catch (BadHttpRequestException ex)
         {
@@ -179,16 +170,14 @@ internal static class GrpcUnaryReader
         return copy;
     }
 
-    private static (byte Flag, uint Length) ReadPrefix(ReadOnlySequence<byte> prefix)
+    private static GrpcMessagePrefix ReadPrefix(ReadOnlySequence<byte> prefix)
     {
-        Span<byte> bytes = stackalloc byte[HeaderLength];
+        Span<byte> bytes = stackalloc byte[GrpcMessagePrefix.Size];
         prefix.CopyTo(bytes);
-        return (bytes[0], BinaryPrimitives.ReadUInt32BigEndian(bytes[1..]));
+        return GrpcMessagePrefix.Read(bytes);
     }
 
-    private static GrpcReadResult<T> Truncated<T>(long received, int expected) =>
-        GrpcReadResult<T>.Fail(GrpcStatusCode.InvalidArgument, $"The message is truncated: the prefix announces {expected} bytes but the request ended after {received}.");
+    private static GrpcReadResult<T> Truncated<T>(long received, int expected) => GrpcReadResult<T>.Fail(GrpcRefusal.Truncated(received, expected));
 
-    private static GrpcReadResult<T> TooManyMessages<T>() =>
-        GrpcReadResult<T>.Fail(GrpcStatusCode.InvalidArgument, "The request carries more than one message; Export is a unary call that takes exactly one.");
+    private static GrpcReadResult<T> TooManyMessages<T>() => GrpcReadResult<T>.Fail(GrpcRefusal.TooManyMessages());
 }

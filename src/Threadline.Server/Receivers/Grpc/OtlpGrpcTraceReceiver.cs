@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Threadline.Protocol;
+using Threadline.Protocol.Grpc;
 using Threadline.Protocol.Otlp;
 using Threadline.Server.Ingest;
 using Threadline.Server.Receivers.Body;

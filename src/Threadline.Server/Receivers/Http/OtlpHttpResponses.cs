@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Threadline.Protocol.Grpc;
 
 namespace Threadline.Server.Receivers.Http;
 

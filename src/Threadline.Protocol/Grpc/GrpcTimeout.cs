@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace Threadline.Server.Receivers.Grpc;
+namespace Threadline.Protocol.Grpc;
 
 /// <summary>
 /// The <c>grpc-timeout</c> request header: how long the client will wait for the answer, as up to
 /// eight ASCII digits and a unit (H, M, S, m, u, n: hours down to nanoseconds), per the gRPC over
 /// HTTP/2 protocol.
 /// </summary>
-internal static class GrpcTimeout
+public static class GrpcTimeout
 {
     // CancellationTokenSource.CancelAfter takes at most about 49 days; a deadline that far away is no
     // deadline in practice.

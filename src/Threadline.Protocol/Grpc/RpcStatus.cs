@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Threadline.Protobuf;
+using Threadline.Protocol.Otlp;
 
-namespace Threadline.Server.Receivers;
+namespace Threadline.Protocol.Grpc;
 
 /// <summary>
 /// A google.rpc.Status: the error shape of gRPC (in the <c>grpc-status-details-bin</c> trailer)
@@ -16,36 +17,38 @@ namespace Threadline.Server.Receivers;
 /// Status{1 code int32, 2 message string, 3 details repeated Any}, Any{1 type_url, 2 value},
 /// RetryInfo{1 retry_delay Duration}, Duration{1 seconds int64, 2 nanos int32}.
 /// </remarks>
-internal readonly record struct RpcStatus(int Code, string Message, TimeSpan? RetryDelay = null)
+public readonly record struct RpcStatus(int Code, string Message, TimeSpan? RetryDelay = null)
 {
     public const string RetryInfoTypeUrl = "type.googleapis.com/google.rpc.RetryInfo";
-
-    private const int VarintWireType = 0;
-    private const int LengthDelimitedWireType = 2;
 
     /// <summary>The protobuf encoding.</summary>
     public byte[] ToProtobuf()
     {
-        var status = new ArrayBufferWriter<byte>();
-        if (Code != 0) WriteVarintField(status, 1, (ulong)Code);
-        if (Message.Length > 0) WriteBytesField(status, 2, Encoding.UTF8.GetBytes(Message));
+        using var writer = new ProtobufWriter(64 + (Message.Length * 3));
+        if (Code != 0)
+        {
+            writer.WriteTag(1, WireType.Varint);
+            writer.WriteVarint((ulong)Code);
+        }
+        writer.WriteString(2, Message);
         if (RetryDelay is { } delay)
         {
-            var duration = new ArrayBufferWriter<byte>();
+            var any = writer.BeginMessage(3);
+            writer.WriteString(1, RetryInfoTypeUrl);
+            var retryInfo = writer.BeginMessage(2);
+            var duration = writer.BeginMessage(1);
             var (seconds, nanos) = Split(delay);
-            if (seconds != 0) WriteVarintField(duration, 1, (ulong)seconds);
-            if (nanos != 0) WriteVarintField(duration, 2, (ulong)nanos);
-
-            var retryInfo = new ArrayBufferWriter<byte>();
-            WriteBytesField(retryInfo, 1, duration.WrittenSpan);
-
-            var any = new ArrayBufferWriter<byte>();
-            WriteBytesField(any, 1, Encoding.UTF8.GetBytes(RetryInfoTypeUrl));
-            WriteBytesField(any, 2, retryInfo.WrittenSpan);
-
-            WriteBytesField(status, 3, any.WrittenSpan);
+            if (seconds != 0)
+            {
+                writer.WriteTag(1, WireType.Varint);
+                writer.WriteVarint((ulong)seconds);
+            }
+            writer.WriteUInt32(2, (uint)nanos);
+            writer.EndMessage(duration);
+            writer.EndMessage(retryInfo);
+            writer.EndMessage(any);
         }
-        return status.WrittenSpan.ToArray();
+        return writer.ToArray();
     }
 
     /// <summary>The proto3 JSON mapping, e.g. <c>{"code":8,"message":"…","details":[{"@type":"…RetryInfo","retryDelay":"1s"}]}</c>.</summary>
@@ -84,31 +87,5 @@ internal readonly record struct RpcStatus(int Code, string Message, TimeSpan? Re
         return nanos == 0
             ? seconds.ToString(CultureInfo.InvariantCulture) + "s"
             : seconds.ToString(CultureInfo.InvariantCulture) + "." + nanos.ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0') + "s";
-    }
-
-    private static void WriteVarintField(IBufferWriter<byte> writer, int field, ulong value)
-    {
-        WriteVarint(writer, (ulong)((field << 3) | VarintWireType));
-        WriteVarint(writer, value);
-    }
-
-    private static void WriteBytesField(IBufferWriter<byte> writer, int field, ReadOnlySpan<byte> value)
-    {
-        WriteVarint(writer, (ulong)((field << 3) | LengthDelimitedWireType));
-        WriteVarint(writer, (ulong)value.Length);
-        writer.Write(value);
-    }
-
-    private static void WriteVarint(IBufferWriter<byte> writer, ulong value)
-    {
-        var span = writer.GetSpan(10);
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        span[i++] = (byte)value;
-        writer.Advance(i);
     }
 }

@@ -1,0 +1,13 @@
+namespace Threadline.Protocol.Grpc;
+
+/// <summary>The gRPC status codes Threadline answers with (numbered as in the gRPC spec; google.rpc.Code uses the same numbers).</summary>
+public enum GrpcStatusCode
+{
+    Ok = 0,
+    InvalidArgument = 3,
+    DeadlineExceeded = 4,
+    ResourceExhausted = 8,
+    Unimplemented = 12,
+    Internal = 13,
+    Unavailable = 14,
+}
