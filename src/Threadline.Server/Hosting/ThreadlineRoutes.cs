@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Server.Api;
+using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
+using Threadline.Server.Receivers.Grpc.AspNetCore;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
 
@@ -18,13 +20,17 @@ internal static class ThreadlineRoutes
     public static void Map(WebApplication app, ServerListeners listeners)
     {
         var services = app.Services;
-        var grpc = services.GetRequiredService<OtlpGrpcTraceReceiver>();
+        var aspNetCoreGrpc = services.GetRequiredService<ThreadlineOptions>().Receivers.UsesAspNetCoreGrpc;
+        if (!aspNetCoreGrpc)
+        {
+            var grpc = services.GetRequiredService<OtlpGrpcTraceReceiver>();
 
-        // Every gRPC call is a POST; anything else on that port (a health probe) is routed below.
-        app.Use(next => context =>
-            listeners.RoleOf(context) == ListenerRole.OtlpGrpc && HttpMethods.IsPost(context.Request.Method)
-                ? grpc.HandleAsync(context)
-                : next(context));
+            // Every gRPC call is a POST; anything else on that port (a health probe) is routed below.
+            app.Use(next => context =>
+                listeners.RoleOf(context) == ListenerRole.OtlpGrpc && HttpMethods.IsPost(context.Request.Method)
+                    ? grpc.HandleAsync(context)
+                    : next(context));
+        }
 
         app.UseRouting();
         app.Use(next => context =>
@@ -37,6 +43,9 @@ internal static class ThreadlineRoutes
             }
             return next(context);
         });
+
+        if (aspNetCoreGrpc)
+            app.MapGrpcService<OtlpTraceGrpcService>().WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));
 
         var health = services.GetRequiredService<HealthEndpoints>();
         app.MapGet(HealthEndpoints.LivenessPath, HealthEndpoints.LivenessAsync);

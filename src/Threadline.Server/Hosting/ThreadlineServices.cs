@@ -1,10 +1,13 @@
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline;
 using Threadline.Server.Api;
 using Threadline.Server.Ingest;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
+using Threadline.Server.Receivers.Grpc.AspNetCore;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
 using Threadline.Storage;
@@ -34,6 +37,12 @@ internal static class ThreadlineServices
 
         var maxBody = options.Receivers.MaxRequestBodyBytes;
         services.AddSingleton(provider => new OtlpGrpcTraceReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
+        if (options.Receivers.UsesAspNetCoreGrpc)
+        {
+            services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = maxBody);
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpTraceGrpcService.MethodProvider>());
+            services.AddSingleton<OtlpTraceGrpcService>();
+        }
         services.AddSingleton(provider => new OtlpHttpTraceReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
         services.AddSingleton(provider => new ZipkinSpansReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
 
