@@ -2,14 +2,17 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Threadline.Cli.Load;
+using Threadline.Server.Options;
 
 namespace Threadline.Cli;
 
 /// <summary>
-/// <c>threadline loadgen</c>: concurrent OTLP/HTTP protobuf clients against a Threadline server on
-/// this machine, for a bounded time and request count. Without <c>--target</c> it starts its own
-/// servers and measures, in the same run, the full path (memory store) and a decode-and-discard
-/// receiver, so the ratio shows what queueing and storing cost.
+/// <c>threadline loadgen</c>: concurrent OTLP/HTTP protobuf (or, with <c>--protocol grpc</c>,
+/// OTLP/gRPC) clients against a Threadline server on this machine, for a bounded time and request
+/// count. Without <c>--target</c> it starts its own servers and measures them in the same run: over
+/// HTTP the full path (memory store) against a decode-and-discard receiver, so the ratio shows what
+/// queueing and storing cost; over gRPC the hand-written gRPC framing against Grpc.AspNetCore, both
+/// decode-only, so the ratio shows what the gRPC layer costs.
 /// </summary>
 internal static class LoadgenCommand
 {
@@ -19,7 +22,7 @@ internal static class LoadgenCommand
     {
         var target = new Option<Uri?>("--target")
         {
-            Description = "OTLP/HTTP traces endpoint of a running server, e.g. http://127.0.0.1:4318/v1/traces. Loopback only. Without it, loadgen starts its own servers and compares the memory store with a decode-only receiver.",
+            Description = "A running server on this machine: its OTLP/HTTP traces URL, e.g. http://127.0.0.1:4318/v1/traces, or with --protocol grpc its OTLP/gRPC address, e.g. http://127.0.0.1:4317. Loopback only. Without it, loadgen starts its own servers and compares them.",
             HelpName = "url",
             // System.CommandLine cannot convert text to Uri by itself; this also says what was wrong.
             CustomParser = result =>
@@ -43,11 +46,17 @@ internal static class LoadgenCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients (connections).", DefaultValueFactory = _ => 16, HelpName = "clients" };
         var spansPerRequest = new Option<int>("--spans-per-request") { Description = "Spans in each export request (10 per trace).", DefaultValueFactory = _ => 100, HelpName = "spans" };
         var maxRequests = new Option<long>("--max-requests") { Description = "Stop after this many requests per measured run, even if time is left.", DefaultValueFactory = _ => 2_000_000, HelpName = "count" };
+        var protocol = new Option<LoadProtocol>("--protocol")
+        {
+            Description = "http: OTLP/HTTP protobuf; grpc: OTLP/gRPC over HTTP/2 cleartext (without --target, compares the gRPC framing with Grpc.AspNetCore, both decode-only).",
+            DefaultValueFactory = _ => LoadProtocol.Http,
+            HelpName = "http|grpc",
+        };
         var rounds = new Option<int>("--rounds") { Description = "Repeat the comparison this many times and report medians (the machine is shared and noisy).", DefaultValueFactory = _ => 1, HelpName = "count" };
 
-        var command = new Command("loadgen", "Generate bounded OTLP/HTTP load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
+        var command = new Command("loadgen", "Generate bounded OTLP/HTTP or OTLP/gRPC load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
         {
-            target, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
+            target, protocol, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -66,8 +75,9 @@ internal static class LoadgenCommand
             }
 
             var targetUri = parseResult.GetValue(target);
-            if (targetUri is not null) return await RunAgainstTargetAsync(targetUri, settings, cancellationToken).ConfigureAwait(false);
-            return await CompareAsync(settings, cancellationToken).ConfigureAwait(false);
+            var transport = parseResult.GetValue(protocol);
+            if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), settings, cancellationToken).ConfigureAwait(false);
+            return await CompareAsync(transport, settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -84,7 +94,7 @@ internal static class LoadgenCommand
             : null;
     }
 
-    private static async Task<int> RunAgainstTargetAsync(Uri target, LoadSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAgainstTargetAsync(LoadTarget target, LoadSettings settings, CancellationToken cancellationToken)
     {
         var requests = new LoadRequestFactory(settings.SpansPerRequest);
         Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request, {settings.Duration.TotalSeconds:0.#} s against {target}");
@@ -95,47 +105,61 @@ internal static class LoadgenCommand
         return result.AcceptedRequests > 0 ? 0 : 1;
     }
 
-    private static async Task<int> CompareAsync(LoadSettings settings, CancellationToken cancellationToken)
+    /// <summary>A server to measure: its name in the table, <c>serve</c> flags, and settings that have no flag.</summary>
+    private sealed record ServerMode(string Name, string[] Arguments, Dictionary<string, string> Environment);
+
+    /// <summary>The servers compared for <paramref name="protocol"/>; the first is the baseline.</summary>
+    private static ServerMode[] ModesFor(LoadProtocol protocol) => protocol == LoadProtocol.Grpc
+        ?
+        [
+            new("framing", ["--ingest-mode", "decode-only"], []),
+            new("Grpc.AspNetCore", ["--ingest-mode", "decode-only"], new() { [ThreadlineConfiguration.EnvironmentPrefix + "RECEIVERS__GRPCIMPLEMENTATION"] = ReceiverOptions.AspNetCoreGrpc }),
+        ]
+        :
+        [
+            new("decode-only", ["--ingest-mode", "decode-only"], []),
+            new("memory store", ["--storage", "memory"], []),
+        ];
+
+    private static async Task<int> CompareAsync(LoadProtocol protocol, LoadSettings settings, CancellationToken cancellationToken)
     {
         var requests = new LoadRequestFactory(settings.SpansPerRequest);
-        Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
-        Console.WriteLine("Servers: `threadline serve` child processes on 127.0.0.1 (memory store, and a decode-only receiver as the baseline).");
+        var modes = ModesFor(protocol);
+        Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request over {(protocol == LoadProtocol.Grpc ? "OTLP/gRPC" : "OTLP/HTTP")}, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Servers: `threadline serve` child processes on 127.0.0.1: {string.Join(", ", modes.Select(m => m.Name))} (the first is the baseline).");
 
-        var modes = new (string Name, string[] Arguments)[]
-        {
-            ("decode-only", ["--ingest-mode", "decode-only"]),
-            ("memory store", ["--storage", "memory"]),
-        };
         var results = modes.ToDictionary(m => m.Name, _ => new List<(LoadResult Result, long PeakMemory)>());
 
         PrintHeader();
         for (var round = 0; round < settings.Rounds; round++)
         {
-            foreach (var (name, arguments) in modes)
+            foreach (var mode in modes)
             {
-                await using var server = await ServerProcess.StartAsync(arguments, cancellationToken).ConfigureAwait(false);
-                await LoadRunner.RunAsync(server.TracesEndpoint, requests, settings.Concurrency, settings.Warmup, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
-                var result = await LoadRunner.RunAsync(server.TracesEndpoint, requests, settings.Concurrency, settings.Duration, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
+                await using var server = await ServerProcess.StartAsync(mode.Arguments, mode.Environment, cancellationToken).ConfigureAwait(false);
+                var target = server.Target(protocol);
+                await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Warmup, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
+                var result = await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Duration, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
                 var peak = server.PeakMemoryBytes();
-                results[name].Add((result, peak));
-                PrintRow(name, result, peak);
+                results[mode.Name].Add((result, peak));
+                PrintRow(mode.Name, result, peak);
             }
         }
 
-        var baseline = Median(results["decode-only"].Select(r => r.Result.SpansPerSecond));
-        var full = Median(results["memory store"].Select(r => r.Result.SpansPerSecond));
+        var (baseline, other) = (modes[0].Name, modes[1].Name);
+        var baselineRate = Median(results[baseline].Select(r => r.Result.SpansPerSecond));
+        var otherRate = Median(results[other].Select(r => r.Result.SpansPerSecond));
         Console.WriteLine();
-        Console.WriteLine($"Median spans/s: memory store {full:N0}, decode-only {baseline:N0}; ratio {full / baseline:P0} of the decode-only baseline.");
-        Console.WriteLine($"Median server peak memory: memory store {Median(results["memory store"].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB, decode-only {Median(results["decode-only"].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB.");
+        Console.WriteLine($"Median spans/s: {other} {otherRate:N0}, {baseline} {baselineRate:N0}; ratio {otherRate / baselineRate:P0} of the {baseline} baseline.");
+        Console.WriteLine($"Median server peak memory: {other} {Median(results[other].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB, {baseline} {Median(results[baseline].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB.");
         return 0;
     }
 
     private static void PrintHeader() =>
-        Console.WriteLine($"{"server",-14} {"spans/s",12} {"requests",10} {"refused",8} {"failed",7} {"p50 ms",8} {"p99 ms",8} {"peak MiB",9}");
+        Console.WriteLine($"{"server",-16} {"spans/s",12} {"requests",10} {"refused",8} {"failed",7} {"p50 ms",8} {"p99 ms",8} {"peak MiB",9}");
 
     private static void PrintRow(string name, LoadResult result, long? peakMemoryBytes) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-14} {result.SpansPerSecond,12:N0} {result.AcceptedRequests,10:N0} {result.RefusedRequests,8:N0} {result.FailedRequests,7:N0} {result.LatencyP50Ms,8:0.0} {result.LatencyP99Ms,8:0.0} {(peakMemoryBytes is { } peak ? (peak / (1024.0 * 1024)).ToString("N0", CultureInfo.InvariantCulture) : "-"),9}"));
+            $"{name,-16} {result.SpansPerSecond,12:N0} {result.AcceptedRequests,10:N0} {result.RefusedRequests,8:N0} {result.FailedRequests,7:N0} {result.LatencyP50Ms,8:0.0} {result.LatencyP99Ms,8:0.0} {(peakMemoryBytes is { } peak ? (peak / (1024.0 * 1024)).ToString("N0", CultureInfo.InvariantCulture) : "-"),9}"));
 
     private static double Median(IEnumerable<double> values)
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Headers;
 
 namespace Threadline.Cli.Load;
 
@@ -18,17 +16,16 @@ internal sealed record LoadResult(
 }
 
 /// <summary>
-/// Concurrent OTLP/HTTP protobuf clients posting to one endpoint until the duration or the request
-/// budget runs out, whichever comes first. Only success (2xx) counts as accepted; 429/503 are
-/// counted as refused, anything else as failed.
+/// Concurrent OTLP clients sending to one server until the duration or the request budget runs
+/// out, whichever comes first. Only success counts as accepted; back-pressure (429/503,
+/// RESOURCE_EXHAUSTED/UNAVAILABLE) is counted as refused, anything else as failed.
 /// </summary>
 internal static class LoadRunner
 {
     public static async Task<LoadResult> RunAsync(
-        Uri tracesEndpoint, LoadRequestFactory requests, int concurrency, TimeSpan duration, long maxRequests, CancellationToken cancellationToken)
+        LoadTarget target, LoadRequestFactory requests, int concurrency, TimeSpan duration, long maxRequests, CancellationToken cancellationToken)
     {
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false };
-        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        using var sender = target.CreateSender(concurrency);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
 
@@ -41,16 +38,18 @@ internal static class LoadRunner
             var mine = latencies[worker] = new List<double>(capacity: 16_384);
             while (!stop.IsCancellationRequested && Interlocked.Increment(ref issued) <= maxRequests)
             {
-                using var content = new ByteArrayContent(requests.Next());
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+                var body = requests.Next();
                 var started = Stopwatch.GetTimestamp();
                 try
                 {
-                    using var response = await client.PostAsync(tracesEndpoint, content, stop.Token).ConfigureAwait(false);
+                    var outcome = await sender.SendAsync(body, stop.Token).ConfigureAwait(false);
                     mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    if (response.IsSuccessStatusCode) Interlocked.Increment(ref accepted);
-                    else if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) Interlocked.Increment(ref refused);
-                    else Interlocked.Increment(ref failed);
+                    switch (outcome)
+                    {
+                        case ExportOutcome.Accepted: Interlocked.Increment(ref accepted); break;
+                        case ExportOutcome.Refused: Interlocked.Increment(ref refused); break;
+                        default: Interlocked.Increment(ref failed); break;
+                    }
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {

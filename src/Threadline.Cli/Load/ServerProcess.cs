@@ -14,17 +14,25 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, int otlpHttpPort, int apiPort)
+    private ServerProcess(Process process, int otlpGrpcPort, int otlpHttpPort, int apiPort)
     {
         _process = process;
+        OtlpGrpcEndpoint = new Uri($"http://127.0.0.1:{otlpGrpcPort}/");
         TracesEndpoint = new Uri($"http://127.0.0.1:{otlpHttpPort}/v1/traces");
         ApiEndpoint = new Uri($"http://127.0.0.1:{apiPort}/");
     }
 
+    public Uri OtlpGrpcEndpoint { get; }
     public Uri TracesEndpoint { get; }
     public Uri ApiEndpoint { get; }
 
-    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken)
+    /// <summary>Where a load run of <paramref name="protocol"/> sends to this server.</summary>
+    public LoadTarget Target(LoadProtocol protocol) => new(protocol, protocol == LoadProtocol.Grpc ? OtlpGrpcEndpoint : TracesEndpoint);
+
+    /// <param name="extraArguments">Flags for <c>threadline serve</c>.</param>
+    /// <param name="environment">Settings without a flag, as <c>THREADLINE_…</c> variables.</param>
+    /// <param name="cancellationToken">Cancels waiting for the server to be ready.</param>
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
         var start = ThreadlineProgram.StartInfo();
@@ -40,6 +48,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the threadline serve process.");
@@ -48,7 +58,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new ServerProcess(process, ports[1], ports[3]);
+        var server = new ServerProcess(process, ports[0], ports[1], ports[3]);
         await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
         return server;
     }
