@@ -3,7 +3,11 @@ using Threadline.Query.Parameters;
 
 namespace Threadline.Server.Api;
 
-/// <summary>An HTTP query string as the query layer's neutral <see cref="IQueryParameters"/>.</summary>
+/// <summary>
+/// An HTTP query string as the query layer's neutral <see cref="IQueryParameters"/>. Names are
+/// matched exactly, as the parsers name them: ASP.NET Core's collection ignores case, which would
+/// read <c>LIMIT=x</c> as <c>limit</c> and then blame a parameter the client never sent.
+/// </summary>
 internal sealed class QueryStringParameters : IQueryParameters
 {
     private readonly IQueryCollection _query;
@@ -14,8 +18,8 @@ internal sealed class QueryStringParameters : IQueryParameters
 
     public IReadOnlyList<string> Values(string name)
     {
+        if (!_query.Keys.Contains(name, StringComparer.Ordinal)) return [];
         var values = _query[name];
-        if (values.Count == 0) return [];
         var texts = new string[values.Count];
         for (var i = 0; i < texts.Length; i++) texts[i] = values[i] ?? string.Empty;
         return texts;
