@@ -50,6 +50,14 @@ public sealed class DurationParserTests
     }
 
     [Fact]
+    public void The_overflow_message_is_the_one_docs_api_md_shows()
+    {
+        Assert.False(DurationParser.TryParse("minDuration", "99999999999999999999h", out _, out var error));
+
+        Assert.Equal("Parameter 'minDuration' is '99999999999999999999h', too long a duration; give one from 0 to 2562047h (about 292 years).", error.Message);
+    }
+
+    [Fact]
     public void A_whole_part_of_hundreds_of_digits_is_too_long_not_an_overflow()
     {
         var text = new string('9', 400) + "h";
