@@ -18,7 +18,7 @@ namespace Threadline.Query.Tests;
 public sealed class HostileParameterPropertyTests
 {
     private const int Seed = 20_261_201;
-    private const int RandomValuesPerParser = 20_000;
+    private const int RandomValuesPerParser = 10_000;
     private const int MaxMessageLength = 600;
 
     private delegate bool Parse(string text, out ParameterError error);

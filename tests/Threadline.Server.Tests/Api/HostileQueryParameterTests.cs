@@ -78,6 +78,28 @@ public sealed class HostileQueryParameterTests
         Assert.True(statuses.GetValueOrDefault(200) > 500, "the valid ones are answered");
     }
 
+    [Fact]
+    public async Task A_hostile_accept_header_on_a_stored_trace_gets_json_or_protobuf()
+    {
+        await using var server = await TestServer.StartAsync();
+        var spans = TestSpans.Trace();
+        using (var post = await HttpTestClient.PostAsync(server.OtlpHttpEndpoint, "/v1/traces", OtlpProtobufEncoder.EncodeExportRequest(spans), "application/x-protobuf"))
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        var random = new Random(Seed);
+        // A header carries visible ASCII only; anything else HttpClient refuses to send.
+        var accepts = HostileValues.Extremes.Concat(Enumerable.Range(0, 300).Select(_ => HostileValues.Next(random, 200)))
+            .Concat(["application/x-protobuf;q=NaN", "application/x-protobuf;q=99999999999999999999", "*/*;q=-1", "application/*, text/*;q=0.", ",,,", "a/b/c"])
+            .Select(a => new string([.. a.Where(c => c is >= ' ' and <= '~')]));
+
+        foreach (var accept in accepts)
+        {
+            using var response = await HttpTestClient.GetAsync(server.ApiEndpoint, $"/api/v1/traces/{spans[0].TraceId}", accept);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"Accept: {accept} → {(int)response.StatusCode}");
+            Assert.Contains(response.Content.Headers.ContentType?.MediaType, new[] { "application/json", "application/x-protobuf" });
+        }
+    }
+
     private static string? Check(Request request, int status, string? mediaType, string body)
     {
         if (status >= 500 && !(request.PathAndQuery.StartsWith("/readyz", StringComparison.Ordinal) && status == 503))
