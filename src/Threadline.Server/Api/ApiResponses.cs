@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Threadline.Query.Parameters;
 
 namespace Threadline.Server.Api;
 
@@ -35,8 +36,9 @@ internal static class ApiResponses
             writer.WriteEndObject();
         }, cancellationToken);
 
-    public static Task BadRequestAsync(HttpResponse response, ApiError error, CancellationToken cancellationToken) =>
-        ErrorAsync(response, StatusCodes.Status400BadRequest, error, cancellationToken);
+    /// <summary>A 400 naming the parameter at fault.</summary>
+    public static Task BadRequestAsync(HttpResponse response, ParameterError error, CancellationToken cancellationToken) =>
+        ErrorAsync(response, StatusCodes.Status400BadRequest, ApiError.From(error), cancellationToken);
 
     /// <summary><c>{"name":["a","b"]}</c>, the shape of every catalog answer.</summary>
     public static Task StringListAsync(HttpResponse response, string name, IEnumerable<string> values, CancellationToken cancellationToken) =>

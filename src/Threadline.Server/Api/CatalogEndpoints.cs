@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Threadline.Storage;
+using Threadline.Query.Parameters;
+using Threadline.Query.Search;
 
 namespace Threadline.Server.Api;
 
@@ -10,17 +10,14 @@ namespace Threadline.Server.Api;
 /// </summary>
 internal sealed class CatalogEndpoints
 {
-    public const int DefaultTagValuesLimit = 100;
-    public const int MaxTagValuesLimit = 10_000;
+    private readonly TraceSearchService _search;
 
-    private readonly ITraceStore _store;
-
-    public CatalogEndpoints(ITraceStore store) => _store = store;
+    public CatalogEndpoints(TraceSearchService search) => _search = search;
 
     /// <summary><c>GET /api/v1/services</c> → <c>{"services":[…]}</c>.</summary>
     public async Task ServicesAsync(HttpContext context)
     {
-        var services = await _store.GetServicesAsync(context.RequestAborted).ConfigureAwait(false);
+        var services = await _search.GetServicesAsync(context.RequestAborted).ConfigureAwait(false);
         await ApiResponses.StringListAsync(context.Response, "services", services, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -28,7 +25,7 @@ internal sealed class CatalogEndpoints
     public async Task OperationsAsync(HttpContext context)
     {
         var service = context.Request.RouteValues["service"] as string ?? string.Empty;
-        var operations = await _store.GetOperationsAsync(service, context.RequestAborted).ConfigureAwait(false);
+        var operations = await _search.GetOperationsAsync(service, context.RequestAborted).ConfigureAwait(false);
         await ApiResponses.JsonAsync(context.Response, StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
@@ -48,7 +45,7 @@ internal sealed class CatalogEndpoints
     /// <summary><c>GET /api/v1/tags</c> → <c>{"tags":[…]}</c>.</summary>
     public async Task TagKeysAsync(HttpContext context)
     {
-        var keys = await _store.GetTagKeysAsync(context.RequestAborted).ConfigureAwait(false);
+        var keys = await _search.GetTagKeysAsync(context.RequestAborted).ConfigureAwait(false);
         await ApiResponses.StringListAsync(context.Response, "tags", keys, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -56,17 +53,12 @@ internal sealed class CatalogEndpoints
     public async Task TagValuesAsync(HttpContext context)
     {
         var key = context.Request.RouteValues["key"] as string ?? string.Empty;
-        var limit = DefaultTagValuesLimit;
-        var limitText = context.Request.Query["limit"].ToString();
-        if (limitText.Length > 0
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxTagValuesLimit))
+        if (!TagValuesQueryParser.TryParseLimit(new QueryStringParameters(context.Request.Query), out var limit, out var error))
         {
-            await ApiResponses.BadRequestAsync(context.Response,
-                ApiError.ForParameter("limit", $"is '{limitText}'; give a whole number from 1 to {MaxTagValuesLimit} (default {DefaultTagValuesLimit})"),
-                context.RequestAborted).ConfigureAwait(false);
+            await ApiResponses.BadRequestAsync(context.Response, error, context.RequestAborted).ConfigureAwait(false);
             return;
         }
-        var values = await _store.GetTagValuesAsync(key, limit, context.RequestAborted).ConfigureAwait(false);
+        var values = await _search.GetTagValuesAsync(key, limit, context.RequestAborted).ConfigureAwait(false);
         await ApiResponses.StringListAsync(context.Response, "values", values, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Threadline.Storage;
+using Threadline.Query.Search;
 
 namespace Threadline.Server.Api;
 
@@ -10,20 +10,20 @@ namespace Threadline.Server.Api;
 /// </summary>
 internal sealed class SearchEndpoint
 {
-    private readonly ITraceStore _store;
+    private readonly TraceSearchService _search;
 
-    public SearchEndpoint(ITraceStore store) => _store = store;
+    public SearchEndpoint(TraceSearchService search) => _search = search;
 
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        if (!SearchQueryParser.TryParse(context.Request.Query, out var query, out var error))
+        if (!SearchQueryParser.TryParse(new QueryStringParameters(context.Request.Query), out var query, out var error))
         {
             await ApiResponses.BadRequestAsync(context.Response, error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var traces = await _store.SearchAsync(query, cancellationToken).ConfigureAwait(false);
+        var traces = await _search.SearchAsync(query, cancellationToken).ConfigureAwait(false);
         await ApiResponses.JsonAsync(context.Response, StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Threadline.Core.Model;
 using Threadline.Protocol.Otlp;
-using Threadline.Storage;
+using Threadline.Query.Parameters;
+using Threadline.Query.Search;
 
 namespace Threadline.Server.Api;
 
@@ -12,23 +12,22 @@ namespace Threadline.Server.Api;
 /// </summary>
 internal sealed class TraceEndpoint
 {
-    private readonly ITraceStore _store;
+    private readonly TraceSearchService _search;
 
-    public TraceEndpoint(ITraceStore store) => _store = store;
+    public TraceEndpoint(TraceSearchService search) => _search = search;
 
     public async Task HandleAsync(HttpContext context)
     {
         var response = context.Response;
         var cancellationToken = context.RequestAborted;
         var text = context.Request.RouteValues["traceId"] as string ?? string.Empty;
-        if (!TraceId.TryParse(text, out var traceId) || traceId.IsEmpty)
+        if (!TraceIdParser.TryParse("traceId", text, out var traceId, out var error))
         {
-            await ApiResponses.BadRequestAsync(response,
-                ApiError.ForParameter("traceId", $"is '{text}'; give 32 hex digits (or 16 for a 64-bit id), not all zero"), cancellationToken).ConfigureAwait(false);
+            await ApiResponses.BadRequestAsync(response, error, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var spans = await _store.GetTraceAsync(traceId, cancellationToken).ConfigureAwait(false);
+        var spans = await _search.GetTraceAsync(traceId, cancellationToken).ConfigureAwait(false);
         if (spans.Count == 0)
         {
             await ApiResponses.ErrorAsync(response, StatusCodes.Status404NotFound,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline;
+using Threadline.Query.Search;
 using Threadline.Server.Api;
 using Threadline.Server.Ingest;
 using Threadline.Server.Options;
@@ -46,6 +47,7 @@ internal static class ThreadlineServices
         services.AddSingleton(provider => new OtlpHttpTraceReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
         services.AddSingleton(provider => new ZipkinSpansReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
 
+        services.AddSingleton<TraceSearchService>();
         services.AddSingleton<TraceEndpoint>();
         services.AddSingleton<SearchEndpoint>();
         services.AddSingleton<CatalogEndpoints>();

@@ -91,6 +91,13 @@ public sealed class SearchApiTests
     [InlineData("tags=%5B%5D", "tags")]
     [InlineData("service=a&service=b", "service")]
     [InlineData("servce=checkout", "servce")]
+    [InlineData("Limit=5", "Limit")]
+    [InlineData("minDuration=99999999999999999999h", "minDuration")]
+    [InlineData("maxDuration=9223372036854775808ns", "maxDuration")]
+    [InlineData("start=18446744073709551616", "start")]
+    [InlineData("end=9999-12-31T23:59:59Z", "end")]
+    [InlineData("start=1969-12-31T23:59:59Z", "start")]
+    [InlineData("tags=%7B%22a%22%3A%22%5Cud800%22%7D", "tags")]
     public async Task Bad_parameter_is_400_naming_it(string query, string parameter)
     {
         await using var server = await TestServer.StartAsync();
@@ -135,6 +142,16 @@ public sealed class SearchApiTests
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("limit", (await HttpTestClient.JsonAsync(response)).GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task Tag_values_read_limit_by_its_exact_name_only()
+    {
+        await using var server = await TestServer.StartAsync();
+
+        using var response = await HttpTestClient.GetAsync(server.ApiEndpoint, "/api/v1/tags/db.system/values?LIMIT=-3");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     [Fact]

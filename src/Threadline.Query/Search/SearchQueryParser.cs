@@ -1,17 +1,16 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
+using Threadline.Query.Parameters;
 using Threadline.Storage;
 
-namespace Threadline.Server.Api;
+namespace Threadline.Query.Search;
 
 /// <summary>
-/// Turns the query string of <c>GET /api/v1/search</c> into a <see cref="TraceQuery"/>, refusing
-/// anything it does not understand (including unknown parameters, which are usually typos)
-/// with a message naming the parameter.
+/// Turns the parameters of the native search (<c>GET /api/v1/search</c>, docs/api.md) into a
+/// <see cref="TraceQuery"/>, refusing anything it does not understand (including unknown
+/// parameters, which are usually typos) with an error naming the parameter.
 /// </summary>
-internal static class SearchQueryParser
+public static class SearchQueryParser
 {
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
@@ -21,22 +20,21 @@ internal static class SearchQueryParser
     // Parameters that may be given more than once; every other one must be given at most once.
     private static readonly HashSet<string> Repeatable = new(StringComparer.Ordinal) { "attr" };
 
-    public static bool TryParse(IQueryCollection parameters, [NotNullWhen(true)] out TraceQuery? query, out ApiError error)
+    public static bool TryParse(IQueryParameters parameters, [NotNullWhen(true)] out TraceQuery? query, out ParameterError error)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         query = null;
         error = default;
-        foreach (var (name, values) in parameters)
+        foreach (var name in parameters.Names)
         {
             if (!Known.Contains(name))
             {
-                error = new(name, $"Unknown parameter '{name}'; known parameters are {string.Join(", ", Known)}.");
+                var echoed = ParameterError.Echo(name);
+                error = new(echoed, $"Unknown parameter '{echoed}'; known parameters are {string.Join(", ", Known)}.");
                 return false;
             }
-            if (values.Count > 1 && !Repeatable.Contains(name))
-            {
-                error = ApiError.ForParameter(name, $"is given {values.Count} times; give it once");
+            if (!Repeatable.Contains(name) && !SingleValue.TryGet(parameters, name, out _, out error))
                 return false;
-            }
         }
 
         var result = new TraceQuery
@@ -48,42 +46,43 @@ internal static class SearchQueryParser
         if (Single(parameters, "kind") is { } kindText)
         {
             if (!SpanEnumNames.TryParseKind(kindText, out var kind))
-                return Fail(out error, "kind", $"is '{kindText}'; use {SpanEnumNames.KindChoices}");
+                return Fail(out error, "kind", $"is '{ParameterError.Echo(kindText)}'; use {SpanEnumNames.KindChoices}");
             result = result with { Kind = kind };
         }
         if (Single(parameters, "status") is { } statusText)
         {
             if (!SpanEnumNames.TryParseStatus(statusText, out var status))
-                return Fail(out error, "status", $"is '{statusText}'; use {SpanEnumNames.StatusChoices}");
+                return Fail(out error, "status", $"is '{ParameterError.Echo(statusText)}'; use {SpanEnumNames.StatusChoices}");
             result = result with { Status = status };
         }
 
         if (!TryDuration(parameters, "minDuration", out var minDuration, out error)) return false;
         if (!TryDuration(parameters, "maxDuration", out var maxDuration, out error)) return false;
         if (minDuration > maxDuration)
-            return Fail(out error, "minDuration", "is greater than maxDuration");
+            return Fail(out error, "minDuration", "is greater than maxDuration; give a minimum no greater than the maximum");
         result = result with { MinDurationNanos = minDuration, MaxDurationNanos = maxDuration };
 
         if (!TryTimestamp(parameters, "start", out var start, out error)) return false;
         if (!TryTimestamp(parameters, "end", out var end, out error)) return false;
-        if (start is not null && end is not null && start > end)
-            return Fail(out error, "start", "is after end");
+        if (start > end)
+            return Fail(out error, "start", "is after end; give a start no later than the end");
         result = result with { StartTimeUnixNano = start ?? 0, EndTimeUnixNano = end ?? 0 };
 
         if (Single(parameters, "limit") is { } limitText)
         {
-            if (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > TraceQuery.MaxLimit)
-                return Fail(out error, "limit", $"is '{limitText}'; give a whole number from 1 to {TraceQuery.MaxLimit} (default {TraceQuery.DefaultLimit})");
+            if (!LimitParser.TryParse("limit", limitText, 1, TraceSearchService.MaxSearchLimit, TraceSearchService.DefaultSearchLimit, out var limit, out error))
+                return false;
             result = result with { Limit = limit };
         }
 
         var attributes = new List<KeyValuePair<string, string>>();
-        foreach (var attr in parameters["attr"])
+        foreach (var attr in parameters.Values("attr"))
         {
-            var separator = attr?.IndexOf('=', StringComparison.Ordinal) ?? -1;
+            if (string.IsNullOrWhiteSpace(attr)) continue;
+            var separator = attr.IndexOf('=', StringComparison.Ordinal);
             if (separator <= 0)
-                return Fail(out error, "attr", $"is '{attr}'; write it as key=value, e.g. attr=http.route=/cart");
-            attributes.Add(new(attr![..separator], attr[(separator + 1)..]));
+                return Fail(out error, "attr", $"is '{ParameterError.Echo(attr)}'; write it as key=value, e.g. attr=http.route=/cart");
+            attributes.Add(new(attr[..separator], attr[(separator + 1)..]));
         }
         if (Single(parameters, "tags") is { } tagsJson && !TryTags(tagsJson, attributes, out error))
             return false;
@@ -93,45 +92,41 @@ internal static class SearchQueryParser
         return true;
     }
 
-    // An empty value counts as not given, as forms and the Jaeger UI send empty fields.
-    private static string? Single(IQueryCollection parameters, string name)
+    // Repetition was refused up front, so only the value is left to read.
+    private static string? Single(IQueryParameters parameters, string name)
     {
-        var value = parameters[name].ToString();
-        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        SingleValue.TryGet(parameters, name, out var value, out _);
+        return value;
     }
 
-    private static bool TryDuration(IQueryCollection parameters, string name, out ulong? nanos, out ApiError error)
+    private static bool TryDuration(IQueryParameters parameters, string name, out ulong? nanos, out ParameterError error)
     {
         nanos = null;
         error = default;
         if (Single(parameters, name) is not { } text) return true;
-        if (!DurationParser.TryParse(text, out var value, out var problem))
-        {
-            error = ApiError.ForParameter(name, problem);
-            return false;
-        }
+        if (!DurationParser.TryParse(name, text, out var value, out error)) return false;
         nanos = value;
         return true;
     }
 
-    private static bool TryTimestamp(IQueryCollection parameters, string name, out ulong? unixNanos, out ApiError error)
+    private static bool TryTimestamp(IQueryParameters parameters, string name, out ulong? unixNanos, out ParameterError error)
     {
         unixNanos = null;
         error = default;
         if (Single(parameters, name) is not { } text) return true;
-        if (!TimestampParser.TryParse(text, out var value, out var problem))
-        {
-            error = ApiError.ForParameter(name, problem);
-            return false;
-        }
+        if (!TimestampParser.TryParse(name, text, out var value, out error)) return false;
         unixNanos = value;
         return true;
     }
 
     // Jaeger's tags={"key":"value"}: a JSON object of string (or number, or bool) values.
-    private static bool TryTags(string json, List<KeyValuePair<string, string>> attributes, out ApiError error)
+    private static bool TryTags(string json, List<KeyValuePair<string, string>> attributes, out ParameterError error)
     {
         error = default;
+        // The JSON reader refuses text that is not valid UTF-16 with an ArgumentException, not
+        // a JsonException; refuse it here with the same message as any other malformed JSON.
+        if (!ParameterError.IsWellFormed(json))
+            return Fail(out error, "tags", "is not valid JSON (it holds an unpaired surrogate character)");
         try
         {
             using var document = JsonDocument.Parse(json);
@@ -149,7 +144,7 @@ internal static class SearchQueryParser
                     _ => null,
                 };
                 if (text is null)
-                    return Fail(out error, "tags", $"has a {value.ValueKind} value for '{property.Name}'; values must be strings, numbers or booleans");
+                    return Fail(out error, "tags", $"has a {value.ValueKind} value for '{ParameterError.Echo(property.Name)}'; values must be strings, numbers or booleans");
                 attributes.Add(new(property.Name, text));
             }
             return true;
@@ -158,11 +153,17 @@ internal static class SearchQueryParser
         {
             return Fail(out error, "tags", $"is not valid JSON ({ex.Message})");
         }
+        catch (InvalidOperationException)
+        {
+            // The reader accepts an escaped lone surrogate (\ud800) and fails only when the
+            // string is read; to a user that is as invalid as any other malformed JSON.
+            return Fail(out error, "tags", "is not valid JSON (a string holds an unpaired surrogate escape such as \\ud800)");
+        }
     }
 
-    private static bool Fail(out ApiError error, string parameter, string problem)
+    private static bool Fail(out ParameterError error, string parameter, string problem)
     {
-        error = ApiError.ForParameter(parameter, problem);
+        error = ParameterError.Create(parameter, problem);
         return false;
     }
 }

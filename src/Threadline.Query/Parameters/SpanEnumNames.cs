@@ -1,13 +1,14 @@
 using Threadline.Core.Model;
 
-namespace Threadline.Server.Api;
+namespace Threadline.Query.Parameters;
 
 /// <summary>The lower-case names the API uses for span kinds and status codes, in both directions.</summary>
-internal static class SpanEnumNames
+public static class SpanEnumNames
 {
     public const string KindChoices = "server, client, producer, consumer, internal or unspecified";
     public const string StatusChoices = "ok, error or unset";
 
+    /// <summary>The API name of a kind.</summary>
     public static string Kind(SpanKind kind) => kind switch
     {
         SpanKind.Internal => "internal",
@@ -18,6 +19,7 @@ internal static class SpanEnumNames
         _ => "unspecified",
     };
 
+    /// <summary>A kind from its API name, in any case.</summary>
     public static bool TryParseKind(string text, out SpanKind kind)
     {
         foreach (var candidate in Enum.GetValues<SpanKind>())
@@ -32,6 +34,7 @@ internal static class SpanEnumNames
         return false;
     }
 
+    /// <summary>A status code from its API name (ok, error, unset), in any case.</summary>
     public static bool TryParseStatus(string text, out StatusCode status)
     {
         switch (text.ToLowerInvariant())
