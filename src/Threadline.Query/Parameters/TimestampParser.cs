@@ -12,7 +12,7 @@ public static class TimestampParser
     /// <summary>The accepted range, as error messages state it.</summary>
     public const string AcceptedRange = "from 1970-01-01T00:00:00Z (0) to 2554-07-21T23:34:33.709551615Z (18446744073709551615 ns)";
 
-    private const string Formats = "Unix nanoseconds (digits only) or an RFC 3339 time such as 2024-05-01T12:00:00Z";
+    private const string Formats = "Unix nanoseconds (digits only) or an RFC 3339 time such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.123456789+02:00 (at most 9 fraction digits)";
     private const long NanosPerTick = 100;
     private const long NanosPerMinute = 60_000_000_000;
     private const int SecondsEnd = 19; // yyyy-MM-ddTHH:mm:ss
