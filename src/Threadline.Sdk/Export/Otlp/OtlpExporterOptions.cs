@@ -203,6 +203,14 @@ public sealed class OtlpExporterOptions
         return appendPath ? AppendPath(endpoint, TracesPath) : endpoint;
     }
 
+    /// <summary>The protocol as OTEL_EXPORTER_OTLP_PROTOCOL spells it.</summary>
+    internal static string ProtocolName(OtlpExportProtocol protocol) => protocol switch
+    {
+        OtlpExportProtocol.HttpProtobuf => "http/protobuf",
+        OtlpExportProtocol.HttpJson => "http/json",
+        _ => "grpc",
+    };
+
     internal static Uri AppendPath(Uri baseUri, string relativePath)
     {
         var builder = new UriBuilder(baseUri);
