@@ -170,6 +170,8 @@ public sealed class OtlpSpanExporter : SpanExporter
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            // Disposed without a shutdown (its timeout passed, say): still say what was lost.
+            _health?.Close();
             if (Interlocked.Exchange(ref _shutDown, 1) == 0) _shutdown.Cancel();
             // A running export still uses the buffers; it releases them when it ends.
             if (Volatile.Read(ref _exporting) == 0) Release();
