@@ -115,6 +115,37 @@ public sealed class UserDiagnosticsTests
     }
 
     [Fact]
+    public void An_unusable_certificate_file_is_reported_with_its_variable_and_path()
+    {
+        var writer = new RecordingDiagnosticsWriter();
+        using var source = TestTracing.UniqueSource();
+        var missing = Path.Combine(Path.GetTempPath(), "threadline-missing-" + Guid.NewGuid().ToString("N") + ".pem");
+        using var session = Start(source, writer, TestTracing.Environment(new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "https://collector.internal:4317",
+            ["OTEL_EXPORTER_OTLP_CERTIFICATE"] = missing,
+        }), otlp => { });
+
+        var warning = Assert.Single(writer.Warnings);
+        Assert.StartsWith($"OTEL_EXPORTER_OTLP_CERTIFICATE='{missing}' cannot be used", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Header_values_are_never_echoed_to_the_user()
+    {
+        var writer = new RecordingDiagnosticsWriter();
+        using var source = TestTracing.UniqueSource();
+        using var session = Start(source, writer, TestTracing.Environment(new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "api-key-without-equals-secret",
+        }), otlp => { });
+
+        Assert.NotEmpty(writer.Warnings);
+        Assert.All(writer.Warnings, w => Assert.DoesNotContain("secret", w, StringComparison.Ordinal));
+        Assert.Contains(writer.Warnings, w => w.StartsWith("OTEL_EXPORTER_OTLP_HEADERS", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void In_a_host_the_messages_go_to_its_logger()
     {
         var logs = new RecordingLoggerProvider();

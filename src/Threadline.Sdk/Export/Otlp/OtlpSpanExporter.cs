@@ -211,7 +211,7 @@ public sealed class OtlpSpanExporter : SpanExporter
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return Fail(attempt, $"the export to {Endpoint} was cancelled by the caller; the batch was dropped", batch.Count);
+                    return Fail(attempt, $"the export to {Endpoint} was cancelled by the caller; the batch was dropped", batch.Count, advice: ExportAdvice.StoppedWaiting(Endpoint));
                 }
                 catch (OperationCanceledException)
                 {

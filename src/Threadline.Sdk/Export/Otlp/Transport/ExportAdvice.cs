@@ -78,6 +78,11 @@ internal static class ExportAdvice
         $"{HostAndPort(endpoint)} accepted the request but did not answer in time; check that the server is healthy, " +
         "that nothing in between drops the traffic, or raise OTEL_EXPORTER_OTLP_TIMEOUT";
 
+    /// <summary>Advice when the caller stopped waiting first (the batch processor's timeout, or the session's at exit).</summary>
+    public static string StoppedWaiting(Uri endpoint) =>
+        $"{HostAndPort(endpoint)} had not answered when the SDK stopped waiting (OTEL_BSP_EXPORT_TIMEOUT, or TracingOptions.ShutdownTimeout at exit); " +
+        "check that the server is reachable and healthy";
+
     private const string Credentials =
         "the server wants credentials, or refused the ones sent; set them with OTEL_EXPORTER_OTLP_HEADERS (for example authorization=Bearer%20<token>)";
 
