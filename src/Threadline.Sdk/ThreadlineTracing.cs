@@ -27,8 +27,9 @@ public static class ThreadlineTracing
     /// OTEL_TRACES_EXPORTER (used only when code adds no exporter; with neither, spans go over OTLP).</para>
     /// <para>The one exception is OTEL_SDK_DISABLED=true: it turns tracing off whatever the code says, so an
     /// operator can always switch it off. The returned session then does nothing.</para>
-    /// <para>Invalid variable values are ignored with an event on the "Threadline-Sdk" event source; they
-    /// never stop the application.</para>
+    /// <para>Invalid variable values are ignored, with an event on the "Threadline-Sdk" event source and one
+    /// message each on standard error (see <see cref="SdkDiagnosticsOptions"/>); they never stop the
+    /// application. Failed exports are reported the same way.</para>
     /// </remarks>
     /// <param name="configure">Sets service name, sources, sampler, exporters, ...</param>
     /// <param name="getEnvironmentVariable">Reads environment variables; <see cref="Environment.GetEnvironmentVariable(string)"/>
@@ -37,7 +38,8 @@ public static class ThreadlineTracing
     {
         var environment = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         var options = new TracingOptions();
-        if (EnvironmentConfiguration.IsSdkDisabled(environment))
+        var configuration = new EnvironmentConfiguration(environment);
+        if (configuration.IsSdkDisabled())
         {
             SdkEventSource.Log.TracingDisabled();
             configure?.Invoke(options);
@@ -46,8 +48,11 @@ public static class ThreadlineTracing
             foreach (var exporter in options.Exporters) exporter.Instance?.Dispose();
             return TracingSession.Disabled();
         }
-        EnvironmentConfiguration.Apply(options, environment);
+        configuration.Apply(options);
         configure?.Invoke(options);
-        return new TracingSession(options, environment);
+        // After the code ran, which may have turned the messages off or sent them to a logger.
+        var diagnostics = SdkDiagnostics.From(options.Diagnostics);
+        foreach (var issue in configuration.Issues) diagnostics.ConfigurationIgnored(issue);
+        return new TracingSession(options, environment, diagnostics);
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Threadline.Sdk.Diagnostics;
 using Threadline.Sdk.Export;
 using Threadline.Sdk.Export.Otlp;
 using Threadline.Sdk.Processing;
@@ -72,6 +71,12 @@ public sealed class TracingOptions
     /// </summary>
     public bool InstallPropagator { get; set; } = true;
 
+    /// <summary>
+    /// What the SDK tells you unasked when spans do not arrive or a setting was ignored, and where: on by
+    /// default, to the host's logger or standard error. THREADLINE_SDK_DIAGNOSTICS=off turns it off.
+    /// </summary>
+    public SdkDiagnosticsOptions Diagnostics { get; } = new();
+
     /// <summary>How long disposing the session waits for queued spans to be exported. Default 10 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -127,11 +132,8 @@ public sealed class TracingOptions
         _exporters.Add(new ExporterRegistration(
             environment =>
             {
+                // The exporter reports what the environment held that it could not use.
                 var options = OtlpExporterOptions.FromEnvironment(environment);
-                foreach (var warning in options.ConfigurationWarnings)
-                {
-                    SdkEventSource.Log.InvalidConfiguration("OTEL_EXPORTER_OTLP_*", "", warning);
-                }
                 configure?.Invoke(options);
                 return new OtlpSpanExporter(options);
             },

@@ -32,7 +32,7 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
     private Task? _shutdown;
     private int _disposed;
 
-    internal TracingSession(TracingOptions options, Func<string, string?> environment)
+    internal TracingSession(TracingOptions options, Func<string, string?> environment, SdkDiagnostics diagnostics)
     {
         IsEnabled = true;
         Resource = ResourceDetector.Build(options);
@@ -60,6 +60,7 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
         {
             var exporter = registration.Create(environment);
             exporter.Resource = Resource;
+            exporter.AttachDiagnostics(diagnostics);
             processors.Add(registration.Mode == ExportMode.Batched
                 ? new BatchSpanProcessor(exporter, options.Batch)
                 : new SimpleSpanProcessor(exporter));

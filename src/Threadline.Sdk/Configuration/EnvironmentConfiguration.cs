@@ -9,10 +9,13 @@ namespace Threadline.Sdk.Configuration;
 /// <summary>
 /// Reads the standard OpenTelemetry environment variables into <see cref="TracingOptions"/> before the
 /// application's own configuration runs, so that code overrides them. An invalid value never stops the
-/// application: it is ignored (the default stays) and reported on the Threadline-Sdk event source.
+/// application: it is ignored (the default stays), reported on the Threadline-Sdk event source and kept in
+/// <see cref="Issues"/>, which the session reports to the user once.
 /// </summary>
-internal static class EnvironmentConfiguration
+internal sealed class EnvironmentConfiguration(Func<string, string?> environment)
 {
+    private readonly List<string> _issues = [];
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public const string SdkDisabled = "OTEL_SDK_DISABLED";
@@ -33,31 +36,66 @@ internal static class EnvironmentConfiguration
     public const string SpanLinkCountLimit = "OTEL_SPAN_LINK_COUNT_LIMIT";
     public const string EventAttributeCountLimit = "OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT";
     public const string LinkAttributeCountLimit = "OTEL_LINK_ATTRIBUTE_COUNT_LIMIT";
+    public const string SdkDiagnostics = SdkDiagnosticsOptions.EnvironmentVariable;
+
+    /// <summary>Every value read so far that could not be used, as a sentence: variable, value, accepted values, what applies instead.</summary>
+    public IReadOnlyList<string> Issues => _issues;
 
     /// <summary>OTEL_SDK_DISABLED=true (any case). Anything else, including unset, leaves tracing on.</summary>
-    public static bool IsSdkDisabled(Func<string, string?> environment)
+    public bool IsSdkDisabled()
     {
-        var value = Read(environment, SdkDisabled);
+        var value = Read(SdkDisabled);
         if (value is null) return false;
         if (value.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
         if (!value.Equals("false", StringComparison.OrdinalIgnoreCase)) Invalid(SdkDisabled, value, "expected true or false; tracing stays on");
         return false;
     }
 
-    public static void Apply(TracingOptions options, Func<string, string?> environment)
+    public void Apply(TracingOptions options)
     {
-        ApplyResource(options, environment);
-        ApplySampler(options, environment);
-        ApplyLimits(options.SpanLimits, environment);
-        ApplyBatch(options, environment);
-        ApplyExporters(options, environment);
-        // The propagation module reports its own unknown names.
-        options.Propagator = TextMapPropagators.FromEnvironment(environment);
+        ApplyResource(options);
+        ApplySampler(options);
+        ApplyLimits(options.SpanLimits);
+        ApplyBatch(options);
+        ApplyExporters(options);
+        ApplyPropagators(options);
+        ApplyDiagnostics(options.Diagnostics);
     }
 
-    private static void ApplyResource(TracingOptions options, Func<string, string?> environment)
+    /// <summary>
+    /// OTEL_PROPAGATORS, name by name: an unknown one is reported here (the propagation module only
+    /// writes its own event) and left out, which is what the module does with it anyway.
+    /// </summary>
+    private void ApplyPropagators(TracingOptions options)
     {
-        if (Read(environment, ResourceAttributes) is { } list && ParseResourceAttributes(list) is { } attributes)
+        if (Read(TextMapPropagators.EnvironmentVariable) is not { } value)
+        {
+            options.Propagator = TextMapPropagators.FromEnvironment(environment);
+            return;
+        }
+        var usable = new List<string>();
+        foreach (var raw in value.Split(','))
+        {
+            var name = raw.Trim();
+            if (name.Length == 0) continue;
+            // "none" is the one name that builds nothing on purpose.
+            if (name.Equals("none", StringComparison.OrdinalIgnoreCase) || TextMapPropagators.Create(name) is not NoOpPropagator) usable.Add(name);
+            else Invalid(TextMapPropagators.EnvironmentVariable, value, $"unknown propagator '{name}'; expected tracecontext, baggage, b3, b3multi or none; the other names apply" + (usable.Count == 0 ? " (with none usable, nothing is propagated)" : string.Empty));
+        }
+        options.Propagator = TextMapPropagators.Create([.. usable]);
+    }
+
+    private void ApplyDiagnostics(SdkDiagnosticsOptions diagnostics)
+    {
+        if (Read(SdkDiagnostics) is not { } value) return;
+        if (value.Equals("off", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase)) diagnostics.Enabled = false;
+        else if (value.Equals("on", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase)) diagnostics.Enabled = true;
+        else Invalid(SdkDiagnostics, value, "expected on or off; the messages stay on");
+    }
+
+    private void ApplyResource(TracingOptions options)
+    {
+        if (Read(ResourceAttributes) is { } list && ParseResourceAttributes(list) is { } attributes)
         {
             foreach (var (key, value) in attributes)
             {
@@ -66,14 +104,14 @@ internal static class EnvironmentConfiguration
             }
         }
         // OTEL_SERVICE_NAME wins over service.name inside OTEL_RESOURCE_ATTRIBUTES, per the specification.
-        if (Read(environment, ServiceName) is { } serviceName) options.ServiceName = serviceName;
+        if (Read(ServiceName) is { } serviceName) options.ServiceName = serviceName;
     }
 
     /// <summary>
     /// Parses "key1=value1,key2=value2" with percent-encoded values. Any malformed entry discards the
     /// whole variable, as the specification asks, rather than keeping a half-read resource.
     /// </summary>
-    internal static List<KeyValuePair<string, string>>? ParseResourceAttributes(string list)
+    internal List<KeyValuePair<string, string>>? ParseResourceAttributes(string list)
     {
         var attributes = new List<KeyValuePair<string, string>>();
         foreach (var rawEntry in list.Split(','))
@@ -123,11 +161,11 @@ internal static class EnvironmentConfiguration
         }
     }
 
-    private static void ApplySampler(TracingOptions options, Func<string, string?> environment)
+    private void ApplySampler(TracingOptions options)
     {
-        var name = Read(environment, TracesSampler);
+        var name = Read(TracesSampler);
         if (name is null) return;
-        var argument = Read(environment, TracesSamplerArg);
+        var argument = Read(TracesSamplerArg);
         switch (name.ToLowerInvariant())
         {
             case "always_on":
@@ -149,12 +187,12 @@ internal static class EnvironmentConfiguration
                 options.Sampler = new ParentBasedSampler(new TraceIdRatioBasedSampler(ReadRatio(argument)));
                 break;
             default:
-                Invalid(TracesSampler, name, "unknown sampler; expected always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio");
+                Invalid(TracesSampler, name, "unknown sampler; expected always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off or parentbased_traceidratio; the default, parentbased_always_on, stays");
                 break;
         }
     }
 
-    private static double ReadRatio(string? argument)
+    private double ReadRatio(string? argument)
     {
         if (argument is null) return 1.0;
         if (double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out var ratio) && ratio is >= 0 and <= 1) return ratio;
@@ -162,37 +200,37 @@ internal static class EnvironmentConfiguration
         return 1.0;
     }
 
-    private static void ApplyLimits(SpanLimits limits, Func<string, string?> environment)
+    private void ApplyLimits(SpanLimits limits)
     {
         // A span-specific variable wins over the general one for the same limit.
-        if ((ReadCount(environment, SpanAttributeCountLimit) ?? ReadCount(environment, AttributeCountLimit)) is { } attributeCount)
+        if ((ReadCount(SpanAttributeCountLimit, Fallback(AttributeCountLimit, limits.AttributeCountLimit)) ?? ReadCount(AttributeCountLimit, Default(limits.AttributeCountLimit))) is { } attributeCount)
         {
             limits.AttributeCountLimit = attributeCount;
             limits.AttributePerEventCountLimit = attributeCount;
             limits.AttributePerLinkCountLimit = attributeCount;
         }
-        if ((ReadCount(environment, SpanAttributeValueLengthLimit) ?? ReadCount(environment, AttributeValueLengthLimit)) is { } length)
+        if ((ReadCount(SpanAttributeValueLengthLimit, Fallback(AttributeValueLengthLimit, limits.AttributeValueLengthLimit?.ToString(CultureInfo.InvariantCulture) ?? "no limit")) ?? ReadCount(AttributeValueLengthLimit, Default(limits.AttributeValueLengthLimit?.ToString(CultureInfo.InvariantCulture) ?? "no limit"))) is { } length)
         {
             limits.AttributeValueLengthLimit = length;
         }
-        if (ReadCount(environment, SpanEventCountLimit) is { } events) limits.EventCountLimit = events;
-        if (ReadCount(environment, SpanLinkCountLimit) is { } links) limits.LinkCountLimit = links;
-        if (ReadCount(environment, EventAttributeCountLimit) is { } perEvent) limits.AttributePerEventCountLimit = perEvent;
-        if (ReadCount(environment, LinkAttributeCountLimit) is { } perLink) limits.AttributePerLinkCountLimit = perLink;
+        if (ReadCount(SpanEventCountLimit, Default(limits.EventCountLimit)) is { } events) limits.EventCountLimit = events;
+        if (ReadCount(SpanLinkCountLimit, Default(limits.LinkCountLimit)) is { } links) limits.LinkCountLimit = links;
+        if (ReadCount(EventAttributeCountLimit, "the attribute count limit applies") is { } perEvent) limits.AttributePerEventCountLimit = perEvent;
+        if (ReadCount(LinkAttributeCountLimit, "the attribute count limit applies") is { } perLink) limits.AttributePerLinkCountLimit = perLink;
     }
 
-    private static void ApplyBatch(TracingOptions options, Func<string, string?> environment)
+    private void ApplyBatch(TracingOptions options)
     {
         var batch = options.Batch;
-        if (ReadCount(environment, BspScheduleDelay) is { } delay) batch.ScheduledDelay = TimeSpan.FromMilliseconds(delay);
-        if (ReadCount(environment, BspExportTimeout, minimum: 1) is { } timeout) batch.ExportTimeout = TimeSpan.FromMilliseconds(timeout);
-        if (ReadCount(environment, BspMaxQueueSize, minimum: 1) is { } queue) batch.MaxQueueSize = queue;
-        if (ReadCount(environment, BspMaxExportBatchSize, minimum: 1) is { } size) batch.MaxExportBatchSize = size;
+        if (ReadCount(BspScheduleDelay, Default(batch.ScheduledDelay.TotalMilliseconds + " ms")) is { } delay) batch.ScheduledDelay = TimeSpan.FromMilliseconds(delay);
+        if (ReadCount(BspExportTimeout, Default(batch.ExportTimeout.TotalMilliseconds + " ms"), minimum: 1) is { } timeout) batch.ExportTimeout = TimeSpan.FromMilliseconds(timeout);
+        if (ReadCount(BspMaxQueueSize, Default(batch.MaxQueueSize), minimum: 1) is { } queue) batch.MaxQueueSize = queue;
+        if (ReadCount(BspMaxExportBatchSize, Default(batch.MaxExportBatchSize), minimum: 1) is { } size) batch.MaxExportBatchSize = size;
     }
 
-    private static void ApplyExporters(TracingOptions options, Func<string, string?> environment)
+    private void ApplyExporters(TracingOptions options)
     {
-        var value = Read(environment, TracesExporter);
+        var value = Read(TracesExporter);
         if (value is null) return;
         var names = new List<string>();
         var none = false;
@@ -210,7 +248,7 @@ internal static class EnvironmentConfiguration
                     if (!names.Contains(name)) names.Add(name);
                     break;
                 default:
-                    Invalid(TracesExporter, value, $"unknown exporter '{name}'; expected otlp, console or none");
+                    Invalid(TracesExporter, value, $"unknown exporter '{name}'; expected otlp, console or none; the others listed apply (otlp, the default, when none is left)");
                     break;
             }
         }
@@ -225,19 +263,30 @@ internal static class EnvironmentConfiguration
     }
 
     /// <summary>The variable's trimmed value; null when unset or blank, which means "use the default".</summary>
-    private static string? Read(Func<string, string?> environment, string name)
+    private string? Read(string name)
     {
         var value = environment(name);
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 
-    private static int? ReadCount(Func<string, string?> environment, string name, int minimum = 0)
+    /// <param name="name">The variable.</param>
+    /// <param name="instead">What applies when the value cannot be used, for the report.</param>
+    /// <param name="minimum">The least value accepted.</param>
+    private int? ReadCount(string name, string instead, int minimum = 0)
     {
-        if (Read(environment, name) is not { } value) return null;
+        if (Read(name) is not { } value) return null;
         if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= minimum) return count;
-        Invalid(name, value, $"expected a whole number of at least {minimum}; the default stays");
+        Invalid(name, value, $"expected a whole number of at least {minimum}; {instead}");
         return null;
     }
 
-    private static void Invalid(string name, string value, string reason) => SdkEventSource.Log.InvalidConfiguration(name, value, reason);
+    private static string Default(object value) => string.Create(CultureInfo.InvariantCulture, $"the default ({value}) stays");
+
+    private static string Fallback(string general, object value) => string.Create(CultureInfo.InvariantCulture, $"{general} applies if set, else the default ({value})");
+
+    private void Invalid(string name, string value, string reason)
+    {
+        SdkEventSource.Log.InvalidConfiguration(name, value, reason);
+        _issues.Add($"{name}='{value}' was ignored: {reason}.");
+    }
 }

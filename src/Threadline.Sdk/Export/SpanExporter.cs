@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Threadline.Sdk.Diagnostics;
 
 namespace Threadline.Sdk.Export;
 
@@ -29,6 +30,14 @@ public abstract class SpanExporter : IDisposable
 
     /// <summary>Flushes and releases resources; later exports fail.</summary>
     public virtual Task ShutdownAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// Gives the exporter the session's channel to the user; exporters that can tell why spans are
+    /// lost (the OTLP exporter) report through it.
+    /// </summary>
+    internal virtual void AttachDiagnostics(SdkDiagnostics diagnostics)
+    {
+    }
 
     public void Dispose()
     {

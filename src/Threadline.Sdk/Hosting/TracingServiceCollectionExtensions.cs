@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Threadline.Sdk.Diagnostics;
 
 namespace Threadline.Sdk;
 
@@ -18,7 +20,8 @@ public static class TracingServiceCollectionExtensions
     /// propagator also replaces the host's <see cref="DistributedContextPropagator"/> service, which ASP.NET
     /// Core uses to read the context of incoming requests. Calling it again (from
     /// a library, say) adds that call's configuration to the same session. Options and environment
-    /// variables behave as in <see cref="ThreadlineTracing.Start"/>.
+    /// variables behave as in <see cref="ThreadlineTracing.Start"/>, except that the SDK's messages about
+    /// failed exports and ignored settings go to the host's <c>ILogger</c> (category <c>Threadline.Sdk</c>).
     /// </remarks>
     /// <example>
     /// <code>
@@ -46,7 +49,7 @@ public static class TracingServiceCollectionExtensions
         {
             setup = new TracingSetup();
             services.AddSingleton(setup);
-            services.AddSingleton(provider => provider.GetRequiredService<TracingSetup>().Start());
+            services.AddSingleton(provider => provider.GetRequiredService<TracingSetup>().Start(provider.GetService<ILoggerFactory>()));
             services.AddHostedService<TracingHostedService>();
             // ASP.NET Core registers DistributedContextPropagator.Current as a service when the builder is
             // created, long before tracing starts, and extracts every incoming request's context with that
@@ -66,9 +69,11 @@ internal sealed class TracingSetup
 
     public Func<string, string?> GetEnvironmentVariable { get; set; } = Environment.GetEnvironmentVariable;
 
-    public TracingSession Start() => ThreadlineTracing.Start(
+    /// <param name="loggers">The host's logging: the SDK's messages to the user go there rather than to standard error.</param>
+    public TracingSession Start(ILoggerFactory? loggers) => ThreadlineTracing.Start(
         options =>
         {
+            if (loggers is not null) options.Diagnostics.Writer = new LoggerWriter(loggers.CreateLogger(LoggerWriter.Category));
             foreach (var configure in Configure) configure(options);
         },
         GetEnvironmentVariable);

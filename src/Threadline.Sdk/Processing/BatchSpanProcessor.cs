@@ -156,7 +156,13 @@ public sealed class BatchSpanProcessor : SpanProcessor
             }
             Volatile.Write(ref _wakeRequested, 0);
 
-            while (_queue.Count > 0) await ExportBatchAsync().ConfigureAwait(false);
+            while (_queue.Count > 0)
+            {
+                await ExportBatchAsync().ConfigureAwait(false);
+                // A flush waits for the spans that ended before it, not for an empty queue: while spans
+                // keep ending (an exporter whose requests are themselves traced, say) the queue may never be.
+                CompleteFlushRequests(_queue.TakenPosition);
+            }
             CompleteFlushRequests(_queue.TakenPosition);
             ReportDrops();
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Threadline.Sdk.Export;
 using Threadline.Sdk.Export.Otlp;
 
 namespace Threadline.Sdk.Tests.Export;
@@ -21,9 +22,11 @@ public sealed class ExporterSelfTracingTests
         await using (var session = ThreadlineTracing.Start(
             o =>
             {
-                o.IncludeFrameworkSources = true;
+                // HttpClient only: the collector here is a Kestrel in this process, and tracing its server
+                // spans would make every export end a span for the next one (a collector runs elsewhere).
+                o.IncludeFrameworkSources = false;
                 o.InstallPropagator = false;
-                o.AddSource(source.Name);
+                o.AddSource(source.Name, TracingOptions.HttpClientSource);
                 o.UseInMemoryExporter(captured);
                 o.UseOtlpExporter(otlp =>
                 {
@@ -49,6 +52,28 @@ public sealed class ExporterSelfTracingTests
                 a.Source.Name == TracingOptions.HttpClientSource
                 && a.GetTagItem("server.port") is int p && p == port);
         }
+    }
+
+    [Fact]
+    public async Task Flush_returns_once_earlier_spans_are_exported_even_when_every_export_ends_another_span()
+    {
+        // What an OTLP receiver traced in the exporting process does: each export ends one more span.
+        using var source = TestTracing.UniqueSource();
+        var exporter = new SpanPerExportExporter(source);
+        using var session = ThreadlineTracing.Start(
+            o =>
+            {
+                o.IncludeFrameworkSources = false;
+                o.InstallPropagator = false;
+                o.AddSource(source.Name);
+                o.AddExporter(exporter);
+            },
+            _ => null);
+
+        source.StartActivity("user work")?.Stop();
+        using var bound = new CancellationTokenSource(Waiting.Patience);
+        Assert.True(await session.ForceFlushAsync(bound.Token));
+        Assert.Contains("user work", exporter.ExportedNames);
     }
 
     [Fact]
@@ -79,5 +104,29 @@ public sealed class ExporterSelfTracingTests
         Assert.False(SuppressInstrumentation.IsActive);
         using var traced = source.StartActivity("traced");
         Assert.NotNull(traced);
+    }
+
+    /// <summary>Ends a span of the traced source inside every export, as a traced in-process receiver would.</summary>
+    private sealed class SpanPerExportExporter(ActivitySource source) : SpanExporter
+    {
+        private readonly List<string> _exported = [];
+
+        public IReadOnlyList<string> ExportedNames
+        {
+            get
+            {
+                lock (_exported) return [.. _exported];
+            }
+        }
+
+        public override Task<ExportResult> ExportAsync(IReadOnlyList<Activity> batch, CancellationToken cancellationToken)
+        {
+            lock (_exported)
+            {
+                foreach (var span in batch) _exported.Add(span.DisplayName);
+            }
+            source.StartActivity("receive spans")?.Stop();
+            return Task.FromResult(ExportResult.Success);
+        }
     }
 }

@@ -10,7 +10,7 @@ public sealed class EnvironmentVariableTests
     private static TracingOptions Apply(params (string Name, string Value)[] variables)
     {
         var options = new TracingOptions();
-        EnvironmentConfiguration.Apply(options, TestTracing.Environment(variables.ToDictionary(v => v.Name, v => v.Value)));
+        new EnvironmentConfiguration(TestTracing.Environment(variables.ToDictionary(v => v.Name, v => v.Value))).Apply(options);
         return options;
     }
 
@@ -25,7 +25,7 @@ public sealed class EnvironmentVariableTests
     public void OTEL_SDK_DISABLED_is_true_only_for_true(string value, bool disabled)
     {
         var environment = TestTracing.Environment(new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = value });
-        Assert.Equal(disabled, EnvironmentConfiguration.IsSdkDisabled(environment));
+        Assert.Equal(disabled, new EnvironmentConfiguration(environment).IsSdkDisabled());
     }
 
     [Fact]

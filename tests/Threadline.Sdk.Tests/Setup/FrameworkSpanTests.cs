@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Threadline.Sdk.AspNetCore.Tests;
 using Threadline.Sdk.Tests.Propagation;
 
 namespace Threadline.Sdk.Tests.Setup;
@@ -12,7 +14,7 @@ public sealed class FrameworkSpanTests
     [Fact]
     public async Task AspNetCore_server_spans_carry_http_attributes()
     {
-        var captured = new List<Activity>();
+        var captured = new SpanSink();
         await using var session = ThreadlineTracing.Start(
             o =>
             {
@@ -29,14 +31,12 @@ public sealed class FrameworkSpanTests
         {
             response.EnsureSuccessStatusCode();
         }
-        await session.ForceFlushAsync();
-
-        Activity server;
-        lock (captured)
-        {
-            server = Assert.Single(captured, a =>
-                a.Source.Name == TracingOptions.AspNetCoreSource && (a.GetTagItem("url.path") as string) == "/orders/42");
-        }
+        // ASP.NET Core ends its server span after the response has gone out: wait for the span itself.
+        var port = app.BaseAddress().Port;
+        var server = await captured.WaitForAsync(a =>
+            a.Source.Name == TracingOptions.AspNetCoreSource
+            && Convert.ToInt32(a.GetTagItem("server.port"), CultureInfo.InvariantCulture) == port
+            && (a.GetTagItem("url.path") as string) == "/orders/42");
         Assert.Equal(ActivityKind.Server, server.Kind);
         Assert.Equal("GET", server.GetTagItem("http.request.method"));
         Assert.Equal("http", server.GetTagItem("url.scheme"));

@@ -38,4 +38,11 @@ public sealed record OtlpDiagnostic(OtlpDiagnosticKind Kind, string Message)
 
     /// <summary>The gRPC status code of the answer, when there was one.</summary>
     public int? GrpcStatusCode { get; init; }
+
+    /// <summary>
+    /// For <see cref="OtlpDiagnosticKind.ExportFailed"/> and <see cref="OtlpDiagnosticKind.RetryScheduled"/>:
+    /// what to check (the port for the protocol, the host name, credentials, ...), also at the end of
+    /// <see cref="Message"/>. Null when there is nothing specific to say.
+    /// </summary>
+    public string? Advice { get; init; }
 }

@@ -27,9 +27,15 @@ internal static class OtlpEnvironment
     {
         // Each setting tries the traces-specific variable first; an invalid value is reported
         // and skipped so the general variable (or the default) still applies.
-        if (TryFirst(options, read, [TracesProtocol, Protocol], ParseProtocol, out var protocol)) options.Protocol = protocol;
-        if (TryFirst(options, read, [TracesTimeout, Timeout], ParseTimeout, out var timeout)) options.Timeout = timeout;
-        if (TryFirst(options, read, [TracesCompression, Compression], ParseCompression, out var compression)) options.Compression = compression;
+        var ignored = new List<Ignored>();
+        if (TryFirst(read, [TracesProtocol, Protocol], ParseProtocol, ignored, out var protocol)) options.Protocol = protocol;
+        Report(options, ignored, $"the exporter uses {OtlpExporterOptions.ProtocolName(options.Protocol)}");
+        if (TryFirst(read, [TracesTimeout, Timeout], ParseTimeout, ignored, out var timeout)) options.Timeout = timeout;
+        Report(options, ignored, options.Timeout == System.Threading.Timeout.InfiniteTimeSpan
+            ? "the exporter waits without limit"
+            : $"the exporter uses {options.Timeout.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms");
+        if (TryFirst(read, [TracesCompression, Compression], ParseCompression, ignored, out var compression)) options.Compression = compression;
+        Report(options, ignored, options.Compression == OtlpCompression.Gzip ? "the exporter uses gzip" : "the exporter sends uncompressed");
 
         var headers = ReadHeaders(options, read, TracesHeaders) ?? ReadHeaders(options, read, Headers);
         if (headers is not null)
@@ -45,17 +51,34 @@ internal static class OtlpEnvironment
         ReadPath(options, read, [TracesClientCertificate, ClientCertificate], nameof(OtlpExporterOptions.ClientCertificatePath), path => options.ClientCertificatePath = path);
         ReadPath(options, read, [TracesClientKey, ClientKey], nameof(OtlpExporterOptions.ClientKeyPath), path => options.ClientKeyPath = path);
 
-        if (TryFirst(options, read, [TracesEndpoint], ParseEndpoint, out var tracesEndpoint))
+        if (TryFirst(read, [TracesEndpoint], ParseEndpoint, ignored, out var tracesEndpoint))
         {
             options.Endpoint = tracesEndpoint;
         }
-        else if (TryFirst(options, read, [Endpoint], ParseEndpoint, out var baseEndpoint))
+        else if (TryFirst(read, [Endpoint], ParseEndpoint, ignored, out var baseEndpoint))
         {
             options.SetBaseEndpoint(baseEndpoint);
         }
+        // Code may still change the endpoint; what the environment leads to is what is known here.
+        Report(options, ignored, $"the exporter sends to {options.ResolveEndpoint()} unless code sets the endpoint");
     }
 
-    private static bool TryFirst<T>(OtlpExporterOptions options, Func<string, string?> read, string[] names, Func<string, (T? Value, string? Error)> parse, [MaybeNullWhen(false)] out T value)
+    /// <summary>A variable whose value could not be used.</summary>
+    private readonly record struct Ignored(string Name, string Raw, string Error);
+
+    /// <summary>Reports the ignored variables of one setting, saying what applies instead, and clears the list.</summary>
+    private static void Report(OtlpExporterOptions options, List<Ignored> ignored, string instead)
+    {
+        foreach (var (name, raw, error) in ignored)
+        {
+            // Header values carry secrets (API keys), so those are never echoed back.
+            var secret = name.EndsWith("HEADERS", StringComparison.Ordinal);
+            options.AddConfigurationWarning(name, secret ? "(hidden)" : raw, $"{error}; {instead}", secret ? $"{name} was ignored: {error}; {instead}." : $"{name}='{raw}' was ignored: {error}; {instead}.");
+        }
+        ignored.Clear();
+    }
+
+    private static bool TryFirst<T>(Func<string, string?> read, string[] names, Func<string, (T? Value, string? Error)> parse, List<Ignored> ignored, [MaybeNullWhen(false)] out T value)
     {
         foreach (var name in names)
         {
@@ -68,9 +91,7 @@ internal static class OtlpEnvironment
                 value = parsed!;
                 return true;
             }
-            // Header values carry secrets (API keys), so those are never echoed back.
-            var secret = name.EndsWith("HEADERS", StringComparison.Ordinal);
-            options.AddConfigurationWarning(name, secret ? "(hidden)" : raw, error, secret ? $"{name} was ignored: {error}." : $"{name}='{raw}' was ignored: {error}.");
+            ignored.Add(new Ignored(name, raw, error));
         }
         value = default;
         return false;
@@ -90,8 +111,13 @@ internal static class OtlpEnvironment
         }
     }
 
-    private static List<KeyValuePair<string, string>>? ReadHeaders(OtlpExporterOptions options, Func<string, string?> read, string name) =>
-        TryFirst(options, read, [name], value => ParseHeaders(options, name, value), out var headers) ? headers : null;
+    private static List<KeyValuePair<string, string>>? ReadHeaders(OtlpExporterOptions options, Func<string, string?> read, string name)
+    {
+        var ignored = new List<Ignored>();
+        var found = TryFirst(read, [name], value => ParseHeaders(options, name, value), ignored, out var headers);
+        Report(options, ignored, name == TracesHeaders ? $"{Headers} applies if set" : "no headers from it are sent");
+        return found ? headers : null;
+    }
 
     private static (OtlpExportProtocol, string?) ParseProtocol(string value) =>
         value.ToLowerInvariant() switch
@@ -147,7 +173,7 @@ internal static class OtlpEnvironment
             if (key.Length == 0 || !IsToken(key))
             {
                 // The pair may hold a secret: name the position, not the text.
-                const string reason = "expected key=value with a header name as the key";
+                const string reason = "expected key=value with a header name as the key; the other entries are sent";
                 options.AddConfigurationWarning(name, $"(entry {position} hidden)", reason, $"{name}: entry {position} was ignored: {reason}.");
                 continue;
             }

@@ -124,8 +124,11 @@ public sealed class OtlpExporterOptions
 
     /// <summary>
     /// Receives what the exporter has to report: configuration it ignored, spans the server
-    /// rejected (partial success), retries and failed exports. Called on the exporting thread;
-    /// keep it cheap. Exceptions it throws are swallowed.
+    /// rejected (partial success), retries and failed exports, each with what to check
+    /// (<see cref="OtlpDiagnostic.Advice"/>). Called on the exporting thread; keep it cheap.
+    /// Exceptions it throws are swallowed. Independently of this callback, an exporter in a tracing
+    /// session tells the user about failed exports and ignored settings (rate-limited, see
+    /// <see cref="SdkDiagnosticsOptions"/>).
     /// </summary>
     public Action<OtlpDiagnostic>? OnDiagnostic { get; set; }
 
@@ -202,6 +205,14 @@ public sealed class OtlpExporterOptions
         var appendPath = _endpoint is null || EndpointIsBase || endpoint.AbsolutePath is "" or "/";
         return appendPath ? AppendPath(endpoint, TracesPath) : endpoint;
     }
+
+    /// <summary>The protocol as OTEL_EXPORTER_OTLP_PROTOCOL spells it.</summary>
+    internal static string ProtocolName(OtlpExportProtocol protocol) => protocol switch
+    {
+        OtlpExportProtocol.HttpProtobuf => "http/protobuf",
+        OtlpExportProtocol.HttpJson => "http/json",
+        _ => "grpc",
+    };
 
     internal static Uri AppendPath(Uri baseUri, string relativePath)
     {

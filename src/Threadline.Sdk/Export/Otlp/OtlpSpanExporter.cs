@@ -26,6 +26,8 @@ public sealed class OtlpSpanExporter : SpanExporter
     private readonly TimeProvider _time;
     private readonly Func<double> _random;
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly List<string> _ignoredSettings = [];
+    private ExportHealthReporter? _health;
 
     private int _exporting;
     private int _shutDown;
@@ -93,6 +95,7 @@ public sealed class OtlpSpanExporter : SpanExporter
         foreach (var warning in options.ConfigurationWarnings)
         {
             Report(new OtlpDiagnostic(OtlpDiagnosticKind.InvalidConfiguration, warning));
+            _ignoredSettings.Add(warning);
         }
         // Also to the SDK's event source, so an ignored variable shows up without any callback wired.
         foreach (var (setting, value, reason) in options.ConfigurationIssues)
@@ -104,7 +107,18 @@ public sealed class OtlpSpanExporter : SpanExporter
         {
             Report(new OtlpDiagnostic(OtlpDiagnosticKind.InvalidConfiguration, issue.Message));
             SdkEventSource.Log.InvalidConfiguration(issue.Setting, issue.Path, issue.Reason);
+            _ignoredSettings.Add(issue.Message);
         }
+    }
+
+    /// <summary>
+    /// Reports what this exporter ignored in its configuration, and from now on its delivery health,
+    /// through the session's channel to the user.
+    /// </summary>
+    internal override void AttachDiagnostics(SdkDiagnostics diagnostics)
+    {
+        foreach (var ignored in _ignoredSettings) diagnostics.ConfigurationIgnored(ignored);
+        _health = diagnostics.ExportHealth($"{Endpoint} ({OtlpExporterOptions.ProtocolName(Protocol)})");
     }
 
     /// <summary>The protocol in use.</summary>
@@ -130,10 +144,10 @@ public sealed class OtlpSpanExporter : SpanExporter
         {
             if (Volatile.Read(ref _disposed) == 1 || Volatile.Read(ref _shutDown) == 1)
             {
-                return Fail(0, "the exporter is shut down; the batch was dropped");
+                return Fail(0, "the exporter is shut down; the batch was dropped", lostSpans: 0);
             }
             if (batch.Count == 0) return ExportResult.Success;
-            if (_tlsUnusable is not null) return Fail(0, $"the batch of {batch.Count} spans was dropped: {_tlsUnusable}");
+            if (_tlsUnusable is not null) return Fail(0, $"the batch of {batch.Count} spans was dropped: {_tlsUnusable}", batch.Count);
             return await ExportWithRetriesAsync(batch, cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -147,6 +161,7 @@ public sealed class OtlpSpanExporter : SpanExporter
     /// <summary>Stops further exports and cancels a wait between retries; in-flight requests finish.</summary>
     public override Task ShutdownAsync(CancellationToken cancellationToken)
     {
+        _health?.Close();
         if (Interlocked.Exchange(ref _shutDown, 1) == 0) _shutdown.Cancel();
         return Task.CompletedTask;
     }
@@ -155,6 +170,8 @@ public sealed class OtlpSpanExporter : SpanExporter
     {
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            // Disposed without a shutdown (its timeout passed, say): still say what was lost.
+            _health?.Close();
             if (Interlocked.Exchange(ref _shutDown, 1) == 0) _shutdown.Cancel();
             // A running export still uses the buffers; it releases them when it ends.
             if (Volatile.Read(ref _exporting) == 0) Release();
@@ -172,7 +189,7 @@ public sealed class OtlpSpanExporter : SpanExporter
         catch (Exception exception)
         {
             // An attribute value whose ToString throws, for instance: drop this batch, keep the exporter.
-            return Fail(0, $"the batch of {batch.Count} spans could not be serialized: {exception.Message}");
+            return Fail(0, $"the batch of {batch.Count} spans could not be serialized: {exception.Message}", batch.Count);
         }
 
         var started = _time.GetTimestamp();
@@ -182,7 +199,7 @@ public sealed class OtlpSpanExporter : SpanExporter
             var remaining = Remaining(started);
             if (remaining != Timeout.InfiniteTimeSpan && remaining <= TimeSpan.Zero)
             {
-                return Fail(attempt - 1, $"the export timeout ({Format(_timeout)}) passed before attempt {attempt} to {Endpoint} could start; the batch was dropped");
+                return Fail(attempt - 1, $"the export timeout ({Format(_timeout)}) passed before attempt {attempt} to {Endpoint} could start; the batch was dropped", batch.Count);
             }
             AttemptResult result;
             using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -194,16 +211,16 @@ public sealed class OtlpSpanExporter : SpanExporter
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return Fail(attempt, $"the export to {Endpoint} was cancelled by the caller; the batch was dropped");
+                    return Fail(attempt, $"the export to {Endpoint} was cancelled by the caller; the batch was dropped", batch.Count, advice: ExportAdvice.StoppedWaiting(Endpoint));
                 }
                 catch (OperationCanceledException)
                 {
                     // Only the export deadline cancels an attempt besides the caller: no time is left to retry.
-                    return Fail(attempt, $"no answer from {Endpoint} within the export timeout ({Format(_timeout)}); the batch was dropped");
+                    return Fail(attempt, $"no answer from {Endpoint} within the export timeout ({Format(_timeout)}); the batch was dropped", batch.Count, advice: ExportAdvice.NoAnswer(Endpoint));
                 }
                 catch (Exception exception)
                 {
-                    return Fail(attempt, $"the export to {Endpoint} failed unexpectedly: {exception.Message}");
+                    return Fail(attempt, $"the export to {Endpoint} failed unexpectedly: {exception.Message}", batch.Count);
                 }
             }
 
@@ -223,15 +240,16 @@ public sealed class OtlpSpanExporter : SpanExporter
                             GrpcStatusCode = result.GrpcStatusCode,
                         });
                     }
+                    _health?.ExportSucceeded();
                     return ExportResult.Success;
 
                 case AttemptOutcome.Rejected:
-                    return Fail(attempt, $"{result.Description}; the request will not be accepted, so the batch was dropped without retrying", result);
+                    return Fail(attempt, $"{result.Description}; no retry can fix that answer, so the batch was dropped without retrying", batch.Count, result);
             }
 
             if (attempt >= _retry.MaxAttempts)
             {
-                return Fail(attempt, $"{result.Description}; gave up after {attempt} attempt(s)", result);
+                return Fail(attempt, $"{result.Description}; gave up after {attempt} attempt(s)", batch.Count, result);
             }
 
             var computed = backoff.Next();
@@ -240,11 +258,12 @@ public sealed class OtlpSpanExporter : SpanExporter
             if (remaining != Timeout.InfiniteTimeSpan && delay >= remaining)
             {
                 // Waiting would leave no time for the attempt itself: give the time back to the caller.
-                return Fail(attempt, $"{result.Description}; the next attempt (in {Format(delay)}) would start after the export timeout ({Format(_timeout)})", result);
+                return Fail(attempt, $"{result.Description}; the next attempt (in {Format(delay)}) would start after the export timeout ({Format(_timeout)})", batch.Count, result);
             }
 
-            Report(new OtlpDiagnostic(OtlpDiagnosticKind.RetryScheduled, $"{result.Description}; retrying in {Format(delay)}")
+            Report(new OtlpDiagnostic(OtlpDiagnosticKind.RetryScheduled, $"{result.Description}; retrying in {Format(delay)}{Check(result.Advice)}")
             {
+                Advice = result.Advice,
                 Attempt = attempt,
                 RetryDelay = delay,
                 HttpStatusCode = result.HttpStatusCode,
@@ -258,7 +277,7 @@ public sealed class OtlpSpanExporter : SpanExporter
             }
             catch (OperationCanceledException)
             {
-                return Fail(attempt, $"the export to {Endpoint} was cancelled while waiting to retry ({result.Description}); the batch was dropped", result);
+                return Fail(attempt, $"the export to {Endpoint} was cancelled while waiting to retry ({result.Description}); the batch was dropped", batch.Count, result);
             }
         }
     }
@@ -266,16 +285,26 @@ public sealed class OtlpSpanExporter : SpanExporter
     private TimeSpan Remaining(long started) =>
         _timeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : _timeout - _time.GetElapsedTime(started);
 
-    private ExportResult Fail(int attempt, string message, AttemptResult? result = null)
+    /// <param name="attempt">The last attempt made; 0 when none was.</param>
+    /// <param name="message">What went wrong, naming the endpoint.</param>
+    /// <param name="lostSpans">The spans that will not be delivered; 0 for a batch that was empty or refused after shutdown.</param>
+    /// <param name="result">The last answer, when there was one.</param>
+    /// <param name="advice">What to check, when the answer itself does not say (see <see cref="ExportAdvice"/>).</param>
+    private ExportResult Fail(int attempt, string message, long lostSpans, AttemptResult? result = null, string? advice = null)
     {
-        Report(new OtlpDiagnostic(OtlpDiagnosticKind.ExportFailed, message)
+        advice ??= result?.Advice;
+        Report(new OtlpDiagnostic(OtlpDiagnosticKind.ExportFailed, message + Check(advice))
         {
             Attempt = attempt,
             HttpStatusCode = result?.HttpStatusCode,
             GrpcStatusCode = result?.GrpcStatusCode,
+            Advice = advice,
         });
+        if (lostSpans > 0) _health?.ExportFailed(lostSpans, message, advice);
         return ExportResult.Failure;
     }
+
+    private static string Check(string? advice) => advice is null ? string.Empty : $". What to check: {advice}";
 
     private void Report(OtlpDiagnostic diagnostic)
     {

@@ -65,11 +65,14 @@ internal sealed class OtlpGrpcTransport : OtlpTransport
         }
         catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint} over HTTP/2: {Describe(exception)}");
+            return NoAnswer(exception, $"could not reach {Endpoint} over HTTP/2", http2Required: true);
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}")
+            {
+                Advice = ExportAdvice.Unreachable(HttpRequestError.Unknown, Endpoint),
+            };
         }
     }
 
@@ -79,6 +82,7 @@ internal sealed class OtlpGrpcTransport : OtlpTransport
         var statusText = Header(response, "grpc-status");
         int code;
         string message;
+        var plainHttp = false;
         if (statusText is not null && int.TryParse(statusText, NumberStyles.None, CultureInfo.InvariantCulture, out code))
         {
             var rawMessage = Header(response, "grpc-message");
@@ -87,6 +91,7 @@ internal sealed class OtlpGrpcTransport : OtlpTransport
         else if (httpStatus != 200)
         {
             code = GrpcStatus.FromHttpStatus(httpStatus);
+            plainHttp = true;
             message = $"HTTP {httpStatus} {response.ReasonPhrase} without a gRPC status (a proxy, or not a gRPC server)";
         }
         else
@@ -109,6 +114,7 @@ internal sealed class OtlpGrpcTransport : OtlpTransport
             GrpcStatusCode = code,
             HttpStatusCode = httpStatus,
             RetryAfter = retryable && hasRetryDelay ? retryDelay : null,
+            Advice = ExportAdvice.ForGrpcStatus(code, httpStatus, plainHttp, Endpoint),
         };
     }
 

@@ -49,11 +49,14 @@ internal sealed class OtlpHttpTransport : OtlpTransport
         }
         catch (HttpRequestException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"could not reach {Endpoint}: {Describe(exception)}");
+            return NoAnswer(exception, $"could not reach {Endpoint}", http2Required: false);
         }
         catch (IOException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}");
+            return new AttemptResult(AttemptOutcome.Retryable, $"connection to {Endpoint} failed while reading the answer: {Describe(exception)}")
+            {
+                Advice = ExportAdvice.Unreachable(HttpRequestError.Unknown, Endpoint),
+            };
         }
     }
 
@@ -74,7 +77,7 @@ internal sealed class OtlpHttpTransport : OtlpTransport
         if (isJson) detail = OtlpResponse.ReadStatusMessageJson(body) ?? Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]);
         else if (mediaType.Contains("protobuf", StringComparison.OrdinalIgnoreCase)) detail = OtlpResponse.ReadStatusMessageProtobuf(body);
         else if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)) detail = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]);
-        var description = $"{Endpoint} answered HTTP {status} {response.ReasonPhrase}" + (string.IsNullOrEmpty(detail) ? string.Empty : $": {Truncate(detail)}");
+        var description = $"{Endpoint} answered HTTP {status} {response.ReasonPhrase}" + (string.IsNullOrEmpty(detail) ? string.Empty : $": {Truncate(detail.TrimEnd('.', ' '))}");
 
         // The OTLP specification: only these mean "try again later"; every other 4xx and 5xx
         // says the request itself will not be accepted.
@@ -83,6 +86,7 @@ internal sealed class OtlpHttpTransport : OtlpTransport
         {
             HttpStatusCode = status,
             RetryAfter = retryable ? ReadRetryAfter(response) : null,
+            Advice = ExportAdvice.ForHttpStatus(status, Endpoint, _json ? "application/json" : "application/x-protobuf", detail),
         };
     }
 

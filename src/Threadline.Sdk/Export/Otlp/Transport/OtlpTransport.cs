@@ -28,6 +28,9 @@ internal sealed record AttemptResult(AttemptOutcome Outcome, string Description)
 
     public int? GrpcStatusCode { get; init; }
 
+    /// <summary>What the user should check, for a failed attempt (see <see cref="ExportAdvice"/>).</summary>
+    public string? Advice { get; init; }
+
     public static AttemptResult Delivered(long rejectedSpans, string description) =>
         new(AttemptOutcome.Delivered, description) { RejectedSpans = rejectedSpans };
 }
@@ -141,6 +144,40 @@ internal abstract class OtlpTransport : IDisposable
         using var gzip = new GZipStream(_compressedStream, CompressionLevel.Fastest, leaveOpen: true);
         gzip.Write(source);
     }
+
+    /// <summary>
+    /// The result of an attempt that got no answer. Most are worth retrying (the collector may be
+    /// starting), but not a server that refuses the HTTP version: that is the wrong port or protocol.
+    /// </summary>
+    protected AttemptResult NoAnswer(HttpRequestException exception, string whatFailed, bool http2Required)
+    {
+        var description = $"{whatFailed}: {Describe(exception)}";
+        if (http2Required && RefusedHttp2(exception))
+        {
+            return new AttemptResult(AttemptOutcome.Rejected, $"{Endpoint} refused HTTP/2 ({Describe(exception)})")
+            {
+                Advice = ExportAdvice.GrpcToHttp1Server(Endpoint),
+            };
+        }
+        return new AttemptResult(AttemptOutcome.Retryable, description) { Advice = ExportAdvice.Unreachable(exception.HttpRequestError, Endpoint) };
+    }
+
+    /// <summary>
+    /// An HTTP/1.1-only server answers the HTTP/2 preface with HTTP_1_1_REQUIRED (Kestrel) or fails
+    /// the version negotiation (TLS without h2 in ALPN).
+    /// </summary>
+    private static bool RefusedHttp2(HttpRequestException exception)
+    {
+        if (exception.HttpRequestError == HttpRequestError.VersionNegotiationError) return true;
+        for (Exception? inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is HttpProtocolException { ErrorCode: Http11RequiredErrorCode }) return true;
+        }
+        return false;
+    }
+
+    // RFC 9113 section 7: the server wants this request over HTTP/1.1.
+    private const long Http11RequiredErrorCode = 0xd;
 
     /// <summary>
     /// What went wrong, from the exception and what it wraps. HttpClient's own messages are often
