@@ -27,7 +27,7 @@ public static class OtlpJsonDecoder
         }
         catch (JsonException e)
         {
-            throw new ProtocolException($"Malformed OTLP/JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line: {e.Message}", e);
+            throw new ProtocolException($"Malformed OTLP/JSON at {JsonLocation.Of(e)}: {JsonLocation.ProblemOf(e)}.", e);
         }
         finally
         {
@@ -500,7 +500,12 @@ public static class OtlpJsonDecoder
         {
             if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a hex string");
             // Hex digits never need escaping; an escaped id is unusual enough to unescape the slow way.
-            ReadOnlySpan<byte> hex = _reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(_reader.GetString()!) : _reader.ValueSpan;
+            ReadOnlySpan<byte> hex = _reader.ValueSpan;
+            if (_reader.ValueIsEscaped)
+            {
+                if (!JsonScalars.TryUnescape(ref _reader, out var unescaped)) Throw($"{what} is not valid UTF-8 or has an invalid escape");
+                hex = System.Text.Encoding.UTF8.GetBytes(unescaped);
+            }
             if (hex.Length != expectedLength) return new IdField(expectedLength, hex.Length, 0, 0, IsHex: false);
             if (expectedLength == TraceId.HexLength)
             {
@@ -514,9 +519,11 @@ public static class OtlpJsonDecoder
         private byte[] ReadBase64(string what)
         {
             if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a base64 string");
-            if (_reader.TryGetBytesFromBase64(out var bytes)) return bytes;
+            // Unescaping can fail (a lone surrogate), so an escaped value takes the slower path below.
+            if (!_reader.ValueIsEscaped && _reader.TryGetBytesFromBase64(out var bytes)) return bytes;
+            if (!JsonScalars.TryUnescape(ref _reader, out var text)) ThrowExpected(what, "base64");
             // The protobuf JSON mapping also accepts the URL-safe alphabet and missing padding.
-            var text = _reader.GetString()!.Replace('-', '+').Replace('_', '/');
+            text = text.Replace('-', '+').Replace('_', '/');
             text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
             var buffer = new byte[text.Length];
             if (!Convert.TryFromBase64String(text, buffer, out var written)) ThrowExpected(what, "base64");
@@ -554,6 +561,7 @@ public static class OtlpJsonDecoder
         {
             var step = JsonScalars.NextProperty(ref _reader, out name);
             if (step == JsonStep.EndOfData) Throw(EndOfDataProblem);
+            if (step == JsonStep.InvalidName) Throw(InvalidNameProblem);
             return step == JsonStep.Property;
         }
 
@@ -606,6 +614,7 @@ public static class OtlpJsonDecoder
         }
 
         private const string EndOfDataProblem = "the body ends before the JSON is complete";
+        private const string InvalidNameProblem = "a property name is not valid UTF-8 or has an invalid escape";
 
         [DoesNotReturn]
         private readonly void ThrowExpected(string what, string expected) =>
@@ -619,7 +628,7 @@ public static class OtlpJsonDecoder
                 : _scopeIndex < 0 ? $"resourceSpans[{_resourceIndex}]"
                 : _spanIndex < 0 ? $"resourceSpans[{_resourceIndex}].scopeSpans[{_scopeIndex}]"
                 : $"resourceSpans[{_resourceIndex}].scopeSpans[{_scopeIndex}].spans[{_spanIndex}]";
-            throw new ProtocolException($"Invalid OTLP/JSON at byte {_reader.TokenStartIndex} (in {path}): {problem}.");
+            throw new ProtocolException($"Invalid OTLP/JSON at {JsonLocation.Of(_input, _reader.TokenStartIndex)} (in {path}): {problem}.");
         }
     }
 }

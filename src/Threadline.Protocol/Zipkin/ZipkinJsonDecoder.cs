@@ -38,7 +38,7 @@ public static class ZipkinJsonDecoder
         }
         catch (JsonException e)
         {
-            throw new ProtocolException($"Malformed Zipkin JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line: {e.Message}", e);
+            throw new ProtocolException($"Malformed Zipkin v2 JSON at {JsonLocation.Of(e)}: {JsonLocation.ProblemOf(e)}.", e);
         }
         finally
         {
@@ -401,6 +401,7 @@ public static class ZipkinJsonDecoder
         {
             var step = JsonScalars.NextProperty(ref _reader, out name);
             if (step == JsonStep.EndOfData) Throw(EndOfDataProblem);
+            if (step == JsonStep.InvalidName) Throw(InvalidNameProblem);
             return step == JsonStep.Property;
         }
 
@@ -414,6 +415,7 @@ public static class ZipkinJsonDecoder
         }
 
         private const string EndOfDataProblem = "the body ends before the JSON is complete";
+        private const string InvalidNameProblem = "a property name is not valid UTF-8 or has an invalid escape";
 
         [DoesNotReturn]
         private readonly void ThrowExpected(string what, string expected) =>
@@ -424,7 +426,7 @@ public static class ZipkinJsonDecoder
         private readonly void Throw(string problem)
         {
             var where = _spanIndex < 0 ? "$" : string.Create(CultureInfo.InvariantCulture, $"span {_spanIndex}");
-            throw new ProtocolException($"Invalid Zipkin v2 JSON at byte {_reader.TokenStartIndex} (in {where}): {problem}.");
+            throw new ProtocolException($"Invalid Zipkin v2 JSON at {JsonLocation.Of(_input, _reader.TokenStartIndex)} (in {where}): {problem}.");
         }
     }
 }
