@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Threadline.Core.Model;
 using Threadline.Protocol.Decoding;
@@ -109,10 +108,15 @@ public static class OtlpProtobufDecoder
 
         private const uint ListValues = (1 << 3) | Len;
 
+        private static readonly SpanIdRules Ids = new(
+            new IdRule("trace_id", "bytes", TraceId.ByteLength, "16", Required: true),
+            new IdRule("span_id", "bytes", SpanId.ByteLength, "8", Required: true),
+            new IdRule("parent_span_id", "bytes", SpanId.ByteLength, "8, or none for a root span", Required: false));
+
         private ProtobufReader _reader;
         private readonly int _maxDepth;
         private readonly DecodeScratch _scratch;
-        private RejectionLog? _rejections;
+        private SpanAssembly _spans;
         private int _resourceIndex;
         private int _scopeIndex;
         private int _spanIndex;
@@ -122,6 +126,7 @@ public static class OtlpProtobufDecoder
             _reader = new ProtobufReader(body);
             _maxDepth = maxDepth;
             _scratch = scratch;
+            _spans = new SpanAssembly(scratch, Ids);
         }
 
         /// <summary>Bit n set for each field number n that a message declares.</summary>
@@ -144,7 +149,7 @@ public static class OtlpProtobufDecoder
                     _reader.SkipUnknownField(tag, Fields(1, 1), "ExportTraceServiceRequest");
                 }
             }
-            return RejectionLog.Result(_scratch.Spans.PopToArray(0), _rejections);
+            return _spans.Result();
         }
 
         private void ParseResourceSpans()
@@ -300,52 +305,42 @@ public static class OtlpProtobufDecoder
 
         private void ParseSpan(Resource resource, InstrumentationScope scope)
         {
-            int traceIdLength = 0, spanIdLength = 0, parentIdLength = 0;
-            ulong traceHigh = 0, traceLow = 0, spanId = 0, parentId = 0;
-            ulong startTime = 0, endTime = 0;
-            string traceState = string.Empty, name = string.Empty, statusMessage = string.Empty;
-            uint flags = 0, droppedAttributes = 0, droppedEvents = 0, droppedLinks = 0, invalidLinks = 0;
-            var kind = SpanKind.Unspecified;
-            var statusCode = StatusCode.Unset;
-            var attributesStart = _scratch.KeyValues.Count;
-            var eventsStart = _scratch.Events.Count;
-            var linksStart = _scratch.Links.Count;
-
+            var span = _spans.Begin();
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
                     case SpanTraceId:
-                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
+                        span.TraceId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case SpanSpanId:
-                        spanIdLength = ReadSpanId(out spanId);
+                        span.SpanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case SpanTraceState:
-                        traceState = ReadString("Span.trace_state");
+                        span.TraceState = ReadString("Span.trace_state");
                         break;
                     case SpanParentSpanId:
-                        parentIdLength = ReadSpanId(out parentId);
+                        span.ParentSpanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case SpanName:
-                        name = ReadString("Span.name");
+                        span.Name = ReadString("Span.name");
                         break;
                     case SpanKindTag:
                         var kindValue = _reader.ReadVarint64();
-                        kind = kindValue <= (ulong)SpanKind.Consumer ? (SpanKind)kindValue : SpanKind.Unspecified;
+                        span.Kind = kindValue <= (ulong)SpanKind.Consumer ? (SpanKind)kindValue : SpanKind.Unspecified;
                         break;
                     case SpanStartTime:
-                        startTime = _reader.ReadFixed64();
+                        span.StartTimeUnixNano = _reader.ReadFixed64();
                         break;
                     case SpanEndTime:
-                        endTime = _reader.ReadFixed64();
+                        span.EndTimeUnixNano = _reader.ReadFixed64();
                         break;
                     case SpanAttributes:
                         ParseKeyValueField();
                         break;
                     case SpanDroppedAttributesCount:
-                        droppedAttributes = _reader.ReadUInt32();
+                        span.DroppedAttributesCount = _reader.ReadUInt32();
                         break;
                     case SpanEvents:
                         var outerEvent = _reader.PushLimit();
@@ -353,23 +348,23 @@ public static class OtlpProtobufDecoder
                         _reader.PopLimit(outerEvent);
                         break;
                     case SpanDroppedEventsCount:
-                        droppedEvents = _reader.ReadUInt32();
+                        span.DroppedEventsCount = _reader.ReadUInt32();
                         break;
                     case SpanLinks:
                         var outerLink = _reader.PushLimit();
-                        if (!ParseLink()) invalidLinks++;
+                        if (!ParseLink()) span.InvalidLinks++;
                         _reader.PopLimit(outerLink);
                         break;
                     case SpanDroppedLinksCount:
-                        droppedLinks = _reader.ReadUInt32();
+                        span.DroppedLinksCount = _reader.ReadUInt32();
                         break;
                     case SpanStatus:
                         var outerStatus = _reader.PushLimit();
-                        ParseStatus(ref statusCode, ref statusMessage);
+                        ParseStatus(ref span.StatusCode, ref span.StatusMessage);
                         _reader.PopLimit(outerStatus);
                         break;
                     case SpanFlags:
-                        flags = _reader.ReadFixed32();
+                        span.Flags = _reader.ReadFixed32();
                         break;
                     default:
                         _reader.SkipUnknownField(tag, Fields(1, 16), "Span");
@@ -377,76 +372,13 @@ public static class OtlpProtobufDecoder
                 }
             }
 
-            var problem = DescribeInvalidIds(traceIdLength, traceHigh | traceLow, spanIdLength, spanId, parentIdLength);
-            if (problem is not null)
-            {
-                _scratch.KeyValues.Pop(attributesStart);
-                _scratch.Events.Pop(eventsStart);
-                _scratch.Links.Pop(linksStart);
-                Reject(scope, problem);
-                return;
-            }
-
-            _scratch.Spans.Add(new Span
-            {
-                TraceId = new TraceId(traceHigh, traceLow),
-                SpanId = new SpanId(spanId),
-                ParentSpanId = new SpanId(parentId),
-                TraceState = traceState,
-                Flags = flags,
-                Name = name,
-                Kind = kind,
-                StartTimeUnixNano = startTime,
-                EndTimeUnixNano = endTime,
-                Attributes = _scratch.KeyValues.PopToArray(attributesStart),
-                DroppedAttributesCount = droppedAttributes,
-                Events = _scratch.Events.PopToArray(eventsStart),
-                DroppedEventsCount = droppedEvents,
-                Links = _scratch.Links.PopToArray(linksStart),
-                DroppedLinksCount = (uint)Math.Min((ulong)droppedLinks + invalidLinks, uint.MaxValue),
-                Status = statusCode == StatusCode.Unset && statusMessage.Length == 0 ? Core.Model.SpanStatus.Unset : new SpanStatus(statusCode, statusMessage),
-                Resource = resource,
-                Scope = scope,
-            });
-        }
-
-        /// <summary>
-        /// Reads a trace id field. Returns its length in bytes; the id itself only when it has the
-        /// 16 bytes an id must have (otherwise zero: the span is rejected by its length).
-        /// </summary>
-        private int ReadTraceId(out ulong high, out ulong low)
-        {
-            var bytes = _reader.ReadLengthDelimited();
-            var valid = bytes.Length == TraceId.ByteLength;
-            high = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
-            low = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]) : 0;
-            return bytes.Length;
-        }
-
-        /// <summary>Reads a span id field, as <see cref="ReadTraceId"/> does a trace id (8 bytes).</summary>
-        private int ReadSpanId(out ulong id)
-        {
-            var bytes = _reader.ReadLengthDelimited();
-            id = bytes.Length == SpanId.ByteLength ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
-            return bytes.Length;
-        }
-
-        private static string? DescribeInvalidIds(int traceIdLength, ulong traceIdBits, int spanIdLength, ulong spanId, int parentIdLength)
-        {
-            if (traceIdLength != TraceId.ByteLength)
-                return traceIdLength == 0 ? "has no trace_id" : $"has a trace_id of {traceIdLength} bytes (expected 16)";
-            if (traceIdBits == 0) return "has an all-zero trace_id";
-            if (spanIdLength != SpanId.ByteLength)
-                return spanIdLength == 0 ? "has no span_id" : $"has a span_id of {spanIdLength} bytes (expected 8)";
-            if (spanId == 0) return "has an all-zero span_id";
-            if (parentIdLength != 0 && parentIdLength != SpanId.ByteLength)
-                return $"has a parent_span_id of {parentIdLength} bytes (expected 8, or none for a root span)";
-            return null;
+            if (_spans.IdProblem(span) is { } problem) Reject(span, scope, problem);
+            else _spans.Add(span, resource, scope);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private void Reject(InstrumentationScope scope, string problem) =>
-            (_rejections ??= new RejectionLog()).Add(
+        private void Reject(in SpanDraft span, InstrumentationScope scope, string problem) =>
+            _spans.Reject(span,
                 $"span {_spanIndex} of scope {RejectionLog.Quote(scope.Name)} (resource_spans[{_resourceIndex}].scope_spans[{_scopeIndex}].spans[{_spanIndex}]) {problem}");
 
         private void ParseEvent()
@@ -483,8 +415,7 @@ public static class OtlpProtobufDecoder
         /// <summary>Reads a link; false (and nothing kept) when its ids are invalid.</summary>
         private bool ParseLink()
         {
-            int traceIdLength = 0, spanIdLength = 0;
-            ulong traceHigh = 0, traceLow = 0, spanId = 0;
+            ReceivedId traceId = default, spanId = default;
             var traceState = string.Empty;
             uint dropped = 0, flags = 0;
             var attributesStart = _scratch.KeyValues.Count;
@@ -494,10 +425,10 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case LinkTraceId:
-                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
+                        traceId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case LinkSpanId:
-                        spanIdLength = ReadSpanId(out spanId);
+                        spanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case LinkTraceState:
                         traceState = ReadString("Span.Link.trace_state");
@@ -516,12 +447,12 @@ public static class OtlpProtobufDecoder
                         break;
                 }
             }
-            if (traceIdLength != TraceId.ByteLength || (traceHigh | traceLow) == 0 || spanIdLength != SpanId.ByteLength || spanId == 0)
+            if (!_spans.IsUsableLink(traceId, spanId))
             {
                 _scratch.KeyValues.Pop(attributesStart);
                 return false;
             }
-            _scratch.Links.Add(new SpanLink(new TraceId(traceHigh, traceLow), new SpanId(spanId), traceState, _scratch.KeyValues.PopToArray(attributesStart), dropped, flags));
+            _scratch.Links.Add(new SpanLink(new TraceId(traceId.High, traceId.Low), new SpanId(spanId.Low), traceState, _scratch.KeyValues.PopToArray(attributesStart), dropped, flags));
             return true;
         }
 
