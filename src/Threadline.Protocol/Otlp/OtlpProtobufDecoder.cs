@@ -510,7 +510,7 @@ public static class OtlpProtobufDecoder
         private void ParseKeyValue(int depth)
         {
             var key = string.Empty;
-            var value = AttributeValue.Empty;
+            var value = default(MergedAnyValue);
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
@@ -521,7 +521,7 @@ public static class OtlpProtobufDecoder
                         break;
                     case KeyValueValue:
                         var outer = _reader.PushLimit();
-                        value = ParseAnyValue(depth, value);
+                        ParseAnyValue(depth, ref value);
                         _reader.PopLimit(outer);
                         break;
                     default:
@@ -529,15 +529,14 @@ public static class OtlpProtobufDecoder
                         break;
                 }
             }
-            _scratch.KeyValues.Add(new KeyValue(key, value));
+            _scratch.KeyValues.Add(new KeyValue(key, value.Value));
         }
 
         /// <summary>
-        /// Reads an AnyValue. <paramref name="value"/> is what an earlier occurrence of the same
-        /// field produced: protobuf merges repeated occurrences, so a second array or list of the
-        /// same kind extends the first, and any other member replaces it.
+        /// Reads an AnyValue into <paramref name="value"/>, which holds what earlier occurrences of
+        /// the same field produced (see <see cref="MergedAnyValue"/>).
         /// </summary>
-        private AttributeValue ParseAnyValue(int depth, AttributeValue value)
+        private void ParseAnyValue(int depth, ref MergedAnyValue value)
         {
             while (_reader.HasMore)
             {
@@ -545,46 +544,31 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case AnyString:
-                        value = AttributeValue.FromString(ReadString("AnyValue.string_value"));
+                        value.Set(AttributeValue.FromString(ReadString("AnyValue.string_value")));
                         break;
                     case AnyBool:
-                        value = AttributeValue.FromBool(_reader.ReadVarint64() != 0);
+                        value.Set(AttributeValue.FromBool(_reader.ReadVarint64() != 0));
                         break;
                     case AnyInt:
-                        value = AttributeValue.FromInt((long)_reader.ReadVarint64());
+                        value.Set(AttributeValue.FromInt((long)_reader.ReadVarint64()));
                         break;
                     case AnyDouble:
-                        value = AttributeValue.FromDouble(BitConverter.UInt64BitsToDouble(_reader.ReadFixed64()));
+                        value.Set(AttributeValue.FromDouble(BitConverter.UInt64BitsToDouble(_reader.ReadFixed64())));
                         break;
                     case AnyArray:
-                        value = Merge(value, ParseNested(depth + 1, isArray: true));
+                        value.Extend(ParseNested(depth + 1, isArray: true));
                         break;
                     case AnyKvList:
-                        value = Merge(value, ParseNested(depth + 1, isArray: false));
+                        value.Extend(ParseNested(depth + 1, isArray: false));
                         break;
                     case AnyBytes:
-                        value = AttributeValue.FromBytes(_reader.ReadLengthDelimited().ToArray());
+                        value.Set(AttributeValue.FromBytes(_reader.ReadLengthDelimited().ToArray()));
                         break;
                     default:
                         _reader.SkipUnknownField(tag, Fields(1, 7), "AnyValue");
                         break;
                 }
             }
-            return value;
-        }
-
-        /// <summary>
-        /// A second array (or list) for the same AnyValue extends the first, as protobuf merges
-        /// repeated occurrences of an embedded message; anything else replaces the earlier value.
-        /// Out of line because it almost never happens and would bloat the hot loop.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static AttributeValue Merge(AttributeValue earlier, AttributeValue later)
-        {
-            if (earlier.Type != later.Type) return later;
-            return later.Type == AttributeType.Array
-                ? AttributeValue.FromArray([.. earlier.AsArray(), .. later.AsArray()])
-                : AttributeValue.FromKeyValueList([.. earlier.AsKeyValueList(), .. later.AsKeyValueList()]);
         }
 
         /// <summary>Reads an ArrayValue or KeyValueList whose tag was just read, enforcing the depth limit first.</summary>
@@ -604,9 +588,10 @@ public static class OtlpProtobufDecoder
                     if (tag == ListValues)
                     {
                         var outerValue = _reader.PushLimit();
-                        var element = ParseAnyValue(depth, AttributeValue.Empty);
+                        var element = default(MergedAnyValue);
+                        ParseAnyValue(depth, ref element);
                         _reader.PopLimit(outerValue);
-                        _scratch.Values.Add(element);
+                        _scratch.Values.Add(element.Value);
                     }
                     else
                     {
