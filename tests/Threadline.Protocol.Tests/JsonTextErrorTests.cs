@@ -84,6 +84,7 @@ public sealed class JsonTextErrorTests
     [InlineData("{\"a\":1,}", "Malformed OTLP/JSON at line 1, column 8: The JSON object contains a trailing comma at the end which is not supported in this mode. Change the reader options.")]
     [InlineData("{\n\"resourceSpans\":{}}", "Invalid OTLP/JSON at line 2, column 17 (in $): resourceSpans must be an array, not an object.")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":5}]}]}]}", "Invalid OTLP/JSON at line 1, column 52 (in resourceSpans[0].scopeSpans[0].spans[0]): name must be a string, not a number.")]
+    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"name\":\"\\ud800\"}]}]}]}", "Invalid OTLP/JSON at line 1, column 52 (in resourceSpans[0].scopeSpans[0].spans[0]): name is not valid UTF-8 or has an invalid escape.")]
     public void Otlp_json_errors_name_one_position_counted_from_one(string json, string expected)
     {
         var error = Assert.Throws<ProtocolException>(() => OtlpJsonDecoder.DecodeExportRequest(Encoding.UTF8.GetBytes(json), DecodeLimits.Default));
