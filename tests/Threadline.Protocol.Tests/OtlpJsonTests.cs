@@ -367,7 +367,7 @@ public sealed class OtlpJsonTests
         var error = Assert.Throws<ProtocolException>(() => Decode(json));
 
         Assert.Contains(expected, error.Message);
-        Assert.Contains("byte", error.Message);
+        Assert.Contains(" at line 1, column ", error.Message);
     }
 
     [Fact]

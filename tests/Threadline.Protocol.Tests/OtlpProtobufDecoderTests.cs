@@ -311,6 +311,32 @@ public sealed class OtlpProtobufDecoderTests
         Assert.True(allocated < 160L * Count, $"allocated {allocated:N0} bytes");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_array_value_sent_in_many_pieces_is_merged_within_memory_linear_in_the_pieces(bool repeatedInOneAnyValue)
+    {
+        // Protobuf merges repeated occurrences of an embedded message, so each piece extends the
+        // array. Re-copying the array per piece would allocate 20,000² / 2 elements (3 GB here).
+        const int Pieces = 20_000;
+        var piece = LenField(5, LenField(1, VarintField(3, 7)));
+        var pieces = Enumerable.Repeat(piece, Pieces).ToArray();
+        var attribute = repeatedInOneAnyValue
+            ? LenField(9, StringField(1, "k"), LenField(2, pieces))
+            : LenField(9, [StringField(1, "k"), .. pieces.Select(p => LenField(2, p))]);
+        var body = Request("s", SpanMessage(Id(16), Id(8), "pieces", null, attribute));
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var decoded = Decode(body);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var value = Assert.Single(Assert.Single(decoded.Spans).Attributes).Value;
+        Assert.Equal(Pieces, value.AsArray().Length);
+        Assert.All(value.AsArray(), element => Assert.Equal(AttributeValue.FromInt(7), element));
+        // Each piece is one small array and one slot in the growing list; the result is 16 bytes an element.
+        Assert.True(allocated < 200L * Pieces, $"allocated {allocated:N0} bytes");
+    }
+
     [Fact]
     public void Decode_honours_a_custom_value_depth_limit()
     {

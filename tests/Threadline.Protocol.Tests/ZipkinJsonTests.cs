@@ -226,7 +226,7 @@ public sealed class ZipkinJsonTests
     [InlineData("[{\"localEndpoint\":{\"port\":70000}}]", "localEndpoint.port must be a port number")]
     [InlineData("[{\"timestamp\":18446744073709551615}]", "too large")]
     [InlineData("", "the body is empty")]
-    [InlineData("[{]", "Malformed Zipkin JSON")]
+    [InlineData("[{]", "Malformed Zipkin v2 JSON")]
     public void Malformed_input_is_rejected_with_a_clear_message(string json, string expected)
     {
         var error = Assert.Throws<ProtocolException>(() => Decode(json));

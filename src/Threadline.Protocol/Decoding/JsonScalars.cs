@@ -19,8 +19,8 @@ internal static class JsonScalars
                 return reader.TryGetUInt64(out value);
             case JsonTokenType.String when !reader.ValueIsEscaped:
                 return Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length && reader.ValueSpan.Length > 0;
-            case JsonTokenType.String:
-                return ulong.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
+            case JsonTokenType.String when TryUnescape(ref reader, out var text):
+                return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
             default:
                 value = 0;
                 return false;
@@ -35,8 +35,8 @@ internal static class JsonScalars
                 return reader.TryGetInt64(out value);
             case JsonTokenType.String when !reader.ValueIsEscaped:
                 return Utf8Parser.TryParse(reader.ValueSpan, out value, out var consumed) && consumed == reader.ValueSpan.Length && reader.ValueSpan.Length > 0;
-            case JsonTokenType.String:
-                return long.TryParse(reader.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            case JsonTokenType.String when TryUnescape(ref reader, out var text):
+                return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
             default:
                 value = 0;
                 return false;
@@ -61,7 +61,12 @@ internal static class JsonScalars
             case JsonTokenType.Number:
                 return reader.TryGetDouble(out value);
             case JsonTokenType.String:
-                var text = reader.ValueIsEscaped ? reader.GetString()! : null;
+                string? text = null;
+                if (reader.ValueIsEscaped && !TryUnescape(ref reader, out text))
+                {
+                    value = 0;
+                    return false;
+                }
                 ReadOnlySpan<byte> utf8 = text is null ? reader.ValueSpan : System.Text.Encoding.UTF8.GetBytes(text);
                 if (utf8.SequenceEqual("NaN"u8)) value = double.NaN;
                 else if (utf8.SequenceEqual("Infinity"u8)) value = double.PositiveInfinity;
@@ -89,8 +94,12 @@ internal static class JsonScalars
     /// <summary>
     /// Moves to the next property of the current object and onto its value, passing over
     /// properties whose value is null (proto3 JSON's "not set"). The caller reports
-    /// <see cref="JsonStep.EndOfData"/> with its own location.
+    /// <see cref="JsonStep.EndOfData"/> and <see cref="JsonStep.InvalidName"/> with its own location.
     /// </summary>
+    /// <remarks>
+    /// An unescaped name is handed back as its raw bytes, unchecked: callers only compare it with
+    /// known names, or decode it with <see cref="Utf8StringCache"/>, which validates.
+    /// </remarks>
     public static JsonStep NextProperty(scoped ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
     {
         while (true)
@@ -98,7 +107,9 @@ internal static class JsonScalars
             name = default;
             if (!reader.Read()) return JsonStep.EndOfData;
             if (reader.TokenType != JsonTokenType.PropertyName) return JsonStep.EndOfObject;
-            name = reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+            if (!reader.ValueIsEscaped) name = reader.ValueSpan;
+            else if (TryUnescape(ref reader, out var unescaped)) name = System.Text.Encoding.UTF8.GetBytes(unescaped);
+            else return JsonStep.InvalidName;
             if (!reader.Read()) return JsonStep.EndOfData;
             if (reader.TokenType != JsonTokenType.Null) return JsonStep.Property;
         }
@@ -114,14 +125,29 @@ internal static class JsonScalars
         if (reader.TokenType != JsonTokenType.String) return JsonStringResult.NotAString;
         if (!reader.ValueIsEscaped)
             return strings.TryGetString(reader.ValueSpan, out value) ? JsonStringResult.Read : JsonStringResult.InvalidUtf8;
+        return TryUnescape(ref reader, out value) ? JsonStringResult.Read : JsonStringResult.InvalidEscape;
+    }
+
+    /// <summary>
+    /// The escaped string or property name the reader is on, as a string; false when it holds
+    /// invalid UTF-8 or an escape that is not a valid UTF-16 sequence (a lone surrogate).
+    /// </summary>
+    /// <remarks>
+    /// The reader checks neither while reading; <see cref="Utf8JsonReader.GetString"/> finds them
+    /// and throws <see cref="InvalidOperationException"/>, which must never escape a decoder (it
+    /// would reach a receiver as a 500). Every decoder reads escaped text through here.
+    /// </remarks>
+    public static bool TryUnescape(scoped ref Utf8JsonReader reader, out string value)
+    {
         try
         {
             value = reader.GetString()!;
-            return JsonStringResult.Read;
+            return true;
         }
         catch (InvalidOperationException)
         {
-            return JsonStringResult.InvalidEscape;
+            value = string.Empty;
+            return false;
         }
     }
 }
@@ -132,6 +158,9 @@ internal enum JsonStep
     Property,
     EndOfObject,
     EndOfData,
+
+    /// <summary>An escaped property name that is not valid UTF-8 or holds a lone surrogate.</summary>
+    InvalidName,
 }
 
 /// <summary>What <see cref="JsonScalars.TryReadString"/> found.</summary>

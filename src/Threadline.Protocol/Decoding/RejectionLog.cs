@@ -38,8 +38,4 @@ internal sealed class RejectionLog
         foreach (var c in shown) builder.Append(char.IsControl(c) ? '?' : c);
         return builder.Append('\'').ToString();
     }
-
-    /// <summary>Builds the decode result, attaching the summary only when something was rejected.</summary>
-    public static DecodedSpans Result(Core.Model.Span[] spans, RejectionLog? rejections) =>
-        rejections is null ? new DecodedSpans(spans, 0, null) : new DecodedSpans(spans, rejections.Count, rejections.BuildMessage());
 }

@@ -27,7 +27,7 @@ public static class OtlpJsonDecoder
         }
         catch (JsonException e)
         {
-            throw new ProtocolException($"Malformed OTLP/JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line: {e.Message}", e);
+            throw new ProtocolException($"Malformed OTLP/JSON at {JsonLocation.Of(e)}: {JsonLocation.ProblemOf(e)}.", e);
         }
         finally
         {
@@ -37,11 +37,16 @@ public static class OtlpJsonDecoder
 
     private ref struct Parser
     {
+        private static readonly SpanIdRules Ids = new(
+            new IdRule("traceId", "characters", TraceId.HexLength, "32 hex digits", Required: true),
+            new IdRule("spanId", "characters", SpanId.HexLength, "16 hex digits", Required: true),
+            new IdRule("parentSpanId", "characters", SpanId.HexLength, "16 hex digits", Required: false));
+
         private Utf8JsonReader _reader;
         private readonly int _maxDepth;
         private readonly int _maxJsonDepth;
         private readonly DecodeScratch _scratch;
-        private RejectionLog? _rejections;
+        private SpanAssembly _spans;
         private int _resourceIndex = -1;
         private int _scopeIndex = -1;
         private int _spanIndex = -1;
@@ -58,6 +63,7 @@ public static class OtlpJsonDecoder
             _reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = _maxJsonDepth + 1 });
             _maxDepth = maxDepth;
             _scratch = scratch;
+            _spans = new SpanAssembly(scratch, Ids);
         }
 
         public DecodedSpans ParseExportRequest()
@@ -85,7 +91,7 @@ public static class OtlpJsonDecoder
             }
             // Anything but whitespace after the object is an error (the reader throws on it).
             _reader.Read();
-            return RejectionLog.Result(_scratch.Spans.PopToArray(0), _rejections);
+            return _spans.Result();
         }
 
         private void ParseResourceSpans()
@@ -203,82 +209,46 @@ public static class OtlpJsonDecoder
         private void ParseSpan(Resource resource, InstrumentationScope scope)
         {
             ExpectObject("a span");
-            IdField traceId = default, spanId = default, parentSpanId = default;
-            ulong startTime = 0, endTime = 0;
-            string traceState = string.Empty, name = string.Empty, statusMessage = string.Empty;
-            uint flags = 0, droppedAttributes = 0, droppedEvents = 0, droppedLinks = 0, invalidLinks = 0;
-            var kind = SpanKind.Unspecified;
-            var statusCode = StatusCode.Unset;
-            var attributesStart = _scratch.KeyValues.Count;
-            var eventsStart = _scratch.Events.Count;
-            var linksStart = _scratch.Links.Count;
-
+            var span = _spans.Begin();
             while (NextProperty(out var property))
             {
-                if (Is(property, "traceId"u8, "trace_id"u8)) traceId = ReadId("traceId", TraceId.HexLength);
-                else if (Is(property, "spanId"u8, "span_id"u8)) spanId = ReadId("spanId", SpanId.HexLength);
-                else if (Is(property, "parentSpanId"u8, "parent_span_id"u8)) parentSpanId = ReadId("parentSpanId", SpanId.HexLength);
-                else if (property.SequenceEqual("name"u8)) name = ReadString("name");
-                else if (property.SequenceEqual("kind"u8)) kind = ReadKind();
-                else if (Is(property, "startTimeUnixNano"u8, "start_time_unix_nano"u8)) startTime = ReadUInt64("startTimeUnixNano");
-                else if (Is(property, "endTimeUnixNano"u8, "end_time_unix_nano"u8)) endTime = ReadUInt64("endTimeUnixNano");
+                if (Is(property, "traceId"u8, "trace_id"u8)) span.TraceId = ReadId("traceId");
+                else if (Is(property, "spanId"u8, "span_id"u8)) span.SpanId = ReadId("spanId");
+                else if (Is(property, "parentSpanId"u8, "parent_span_id"u8)) span.ParentSpanId = ReadId("parentSpanId");
+                else if (property.SequenceEqual("name"u8)) span.Name = ReadString("name");
+                else if (property.SequenceEqual("kind"u8)) span.Kind = ReadKind();
+                else if (Is(property, "startTimeUnixNano"u8, "start_time_unix_nano"u8)) span.StartTimeUnixNano = ReadUInt64("startTimeUnixNano");
+                else if (Is(property, "endTimeUnixNano"u8, "end_time_unix_nano"u8)) span.EndTimeUnixNano = ReadUInt64("endTimeUnixNano");
                 else if (property.SequenceEqual("attributes"u8)) ParseAttributes("attributes");
-                else if (Is(property, "droppedAttributesCount"u8, "dropped_attributes_count"u8)) droppedAttributes = ReadUInt32("droppedAttributesCount");
+                else if (Is(property, "droppedAttributesCount"u8, "dropped_attributes_count"u8)) span.DroppedAttributesCount = ReadUInt32("droppedAttributesCount");
                 else if (property.SequenceEqual("events"u8))
                 {
                     ExpectArray("events");
                     while (NextElement()) ParseEvent();
                 }
-                else if (Is(property, "droppedEventsCount"u8, "dropped_events_count"u8)) droppedEvents = ReadUInt32("droppedEventsCount");
+                else if (Is(property, "droppedEventsCount"u8, "dropped_events_count"u8)) span.DroppedEventsCount = ReadUInt32("droppedEventsCount");
                 else if (property.SequenceEqual("links"u8))
                 {
                     ExpectArray("links");
                     while (NextElement())
                     {
-                        if (!ParseLink()) invalidLinks++;
+                        if (!ParseLink()) span.InvalidLinks++;
                     }
                 }
-                else if (Is(property, "droppedLinksCount"u8, "dropped_links_count"u8)) droppedLinks = ReadUInt32("droppedLinksCount");
-                else if (property.SequenceEqual("status"u8)) ParseStatus(ref statusCode, ref statusMessage);
-                else if (Is(property, "traceState"u8, "trace_state"u8)) traceState = ReadString("traceState");
-                else if (property.SequenceEqual("flags"u8)) flags = ReadUInt32("flags");
+                else if (Is(property, "droppedLinksCount"u8, "dropped_links_count"u8)) span.DroppedLinksCount = ReadUInt32("droppedLinksCount");
+                else if (property.SequenceEqual("status"u8)) ParseStatus(ref span.StatusCode, ref span.StatusMessage);
+                else if (Is(property, "traceState"u8, "trace_state"u8)) span.TraceState = ReadString("traceState");
+                else if (property.SequenceEqual("flags"u8)) span.Flags = ReadUInt32("flags");
                 else SkipValue();
             }
 
-            var problem = traceId.Problem("traceId", required: true)
-                ?? spanId.Problem("spanId", required: true)
-                ?? parentSpanId.Problem("parentSpanId", required: false);
-            if (problem is not null)
+            if (_spans.IdProblem(span) is { } problem)
             {
-                _scratch.KeyValues.Pop(attributesStart);
-                _scratch.Events.Pop(eventsStart);
-                _scratch.Links.Pop(linksStart);
-                (_rejections ??= new RejectionLog()).Add(
+                _spans.Reject(span,
                     $"span {_spanIndex} of scope {RejectionLog.Quote(scope.Name)} (resourceSpans[{_resourceIndex}].scopeSpans[{_scopeIndex}].spans[{_spanIndex}]) {problem}");
                 return;
             }
-
-            _scratch.Spans.Add(new Span
-            {
-                TraceId = new TraceId(traceId.High, traceId.Low),
-                SpanId = new SpanId(spanId.Low),
-                ParentSpanId = new SpanId(parentSpanId.Low),
-                TraceState = traceState,
-                Flags = flags,
-                Name = name,
-                Kind = kind,
-                StartTimeUnixNano = startTime,
-                EndTimeUnixNano = endTime,
-                Attributes = _scratch.KeyValues.PopToArray(attributesStart),
-                DroppedAttributesCount = droppedAttributes,
-                Events = _scratch.Events.PopToArray(eventsStart),
-                DroppedEventsCount = droppedEvents,
-                Links = _scratch.Links.PopToArray(linksStart),
-                DroppedLinksCount = (uint)Math.Min((ulong)droppedLinks + invalidLinks, uint.MaxValue),
-                Status = statusCode == StatusCode.Unset && statusMessage.Length == 0 ? SpanStatus.Unset : new SpanStatus(statusCode, statusMessage),
-                Resource = resource,
-                Scope = scope,
-            });
+            _spans.Add(span, resource, scope);
         }
 
         private void ParseEvent()
@@ -303,21 +273,21 @@ public static class OtlpJsonDecoder
         private bool ParseLink()
         {
             ExpectObject("a link");
-            IdField traceId = default, spanId = default;
+            ReceivedId traceId = default, spanId = default;
             var traceState = string.Empty;
             uint dropped = 0, flags = 0;
             var attributesStart = _scratch.KeyValues.Count;
             while (NextProperty(out var property))
             {
-                if (Is(property, "traceId"u8, "trace_id"u8)) traceId = ReadId("links[].traceId", TraceId.HexLength);
-                else if (Is(property, "spanId"u8, "span_id"u8)) spanId = ReadId("links[].spanId", SpanId.HexLength);
+                if (Is(property, "traceId"u8, "trace_id"u8)) traceId = ReadId("links[].traceId");
+                else if (Is(property, "spanId"u8, "span_id"u8)) spanId = ReadId("links[].spanId");
                 else if (Is(property, "traceState"u8, "trace_state"u8)) traceState = ReadString("links[].traceState");
                 else if (property.SequenceEqual("attributes"u8)) ParseAttributes("links[].attributes");
                 else if (Is(property, "droppedAttributesCount"u8, "dropped_attributes_count"u8)) dropped = ReadUInt32("links[].droppedAttributesCount");
                 else if (property.SequenceEqual("flags"u8)) flags = ReadUInt32("links[].flags");
                 else SkipValue();
             }
-            if (traceId.Problem("traceId", required: true) is not null || spanId.Problem("spanId", required: true) is not null)
+            if (!_spans.IsUsableLink(traceId, spanId))
             {
                 _scratch.KeyValues.Pop(attributesStart);
                 return false;
@@ -482,41 +452,24 @@ public static class OtlpJsonDecoder
             return default;
         }
 
-        /// <summary>A hex id as read, validated later so that a bad id rejects only its span.</summary>
-        private readonly record struct IdField(int ExpectedLength, int HexLength, ulong High, ulong Low, bool IsHex)
-        {
-            /// <summary>Why the id is unusable, or null. Absent (or "") is fine only when not required (a root's parent).</summary>
-            public string? Problem(string name, bool required)
-            {
-                if (HexLength == 0) return required ? $"has no {name}" : null;
-                if (HexLength != ExpectedLength) return $"has a {name} of {HexLength} characters (expected {ExpectedLength} hex digits)";
-                if (!IsHex) return $"has a {name} that is not hex";
-                if (required && High == 0 && Low == 0) return $"has an all-zero {name}";
-                return null;
-            }
-        }
-
-        private IdField ReadId(string what, int expectedLength)
+        /// <summary>A hex id as read, checked later (<see cref="SpanAssembly.IdProblem"/>) so that a bad id rejects only its span.</summary>
+        private ReceivedId ReadId(string what)
         {
             if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a hex string");
+            if (!_reader.ValueIsEscaped) return ReceivedId.FromHex(_reader.ValueSpan);
             // Hex digits never need escaping; an escaped id is unusual enough to unescape the slow way.
-            ReadOnlySpan<byte> hex = _reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetBytes(_reader.GetString()!) : _reader.ValueSpan;
-            if (hex.Length != expectedLength) return new IdField(expectedLength, hex.Length, 0, 0, IsHex: false);
-            if (expectedLength == TraceId.HexLength)
-            {
-                var ok = TraceId.TryParse(hex, out var traceId);
-                return new IdField(expectedLength, hex.Length, traceId.High, traceId.Low, ok);
-            }
-            var valid = SpanId.TryParse(hex, out var spanId);
-            return new IdField(expectedLength, hex.Length, 0, spanId.Value, valid);
+            if (!JsonScalars.TryUnescape(ref _reader, out var unescaped)) Throw($"{what} is not valid UTF-8 or has an invalid escape");
+            return ReceivedId.FromHex(System.Text.Encoding.UTF8.GetBytes(unescaped));
         }
 
         private byte[] ReadBase64(string what)
         {
             if (_reader.TokenType != JsonTokenType.String) ThrowExpected(what, "a base64 string");
-            if (_reader.TryGetBytesFromBase64(out var bytes)) return bytes;
+            // Unescaping can fail (a lone surrogate), so an escaped value takes the slower path below.
+            if (!_reader.ValueIsEscaped && _reader.TryGetBytesFromBase64(out var bytes)) return bytes;
+            if (!JsonScalars.TryUnescape(ref _reader, out var text)) ThrowExpected(what, "base64");
             // The protobuf JSON mapping also accepts the URL-safe alphabet and missing padding.
-            var text = _reader.GetString()!.Replace('-', '+').Replace('_', '/');
+            text = text.Replace('-', '+').Replace('_', '/');
             text = text.PadRight(text.Length + ((4 - (text.Length % 4)) % 4), '=');
             var buffer = new byte[text.Length];
             if (!Convert.TryFromBase64String(text, buffer, out var written)) ThrowExpected(what, "base64");
@@ -554,6 +507,7 @@ public static class OtlpJsonDecoder
         {
             var step = JsonScalars.NextProperty(ref _reader, out name);
             if (step == JsonStep.EndOfData) Throw(EndOfDataProblem);
+            if (step == JsonStep.InvalidName) Throw(InvalidNameProblem);
             return step == JsonStep.Property;
         }
 
@@ -606,6 +560,7 @@ public static class OtlpJsonDecoder
         }
 
         private const string EndOfDataProblem = "the body ends before the JSON is complete";
+        private const string InvalidNameProblem = "a property name is not valid UTF-8 or has an invalid escape";
 
         [DoesNotReturn]
         private readonly void ThrowExpected(string what, string expected) =>
@@ -619,7 +574,7 @@ public static class OtlpJsonDecoder
                 : _scopeIndex < 0 ? $"resourceSpans[{_resourceIndex}]"
                 : _spanIndex < 0 ? $"resourceSpans[{_resourceIndex}].scopeSpans[{_scopeIndex}]"
                 : $"resourceSpans[{_resourceIndex}].scopeSpans[{_scopeIndex}].spans[{_spanIndex}]";
-            throw new ProtocolException($"Invalid OTLP/JSON at byte {_reader.TokenStartIndex} (in {path}): {problem}.");
+            throw new ProtocolException($"Invalid OTLP/JSON at {JsonLocation.Of(_input, _reader.TokenStartIndex)} (in {path}): {problem}.");
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Threadline.Core.Model;
 using Threadline.Protocol.Decoding;
@@ -44,10 +43,16 @@ public static class OtlpProtobufDecoder
     /// <summary>One decode call: the reader plus where it is in the request, for rejection messages.</summary>
     private ref struct Parser
     {
+
+        private static readonly SpanIdRules Ids = new(
+            new IdRule("trace_id", "bytes", TraceId.ByteLength, "16", Required: true),
+            new IdRule("span_id", "bytes", SpanId.ByteLength, "8", Required: true),
+            new IdRule("parent_span_id", "bytes", SpanId.ByteLength, "8, or none for a root span", Required: false));
+
         private ProtobufReader _reader;
         private readonly int _maxDepth;
         private readonly DecodeScratch _scratch;
-        private RejectionLog? _rejections;
+        private SpanAssembly _spans;
         private int _resourceIndex;
         private int _scopeIndex;
         private int _spanIndex;
@@ -57,6 +62,7 @@ public static class OtlpProtobufDecoder
             _reader = new ProtobufReader(body);
             _maxDepth = maxDepth;
             _scratch = scratch;
+            _spans = new SpanAssembly(scratch, Ids);
         }
 
         /// <summary>Bit n set for each field number n that a message declares.</summary>
@@ -79,7 +85,7 @@ public static class OtlpProtobufDecoder
                     _reader.SkipUnknownField(tag, Fields(1, 1), "ExportTraceServiceRequest");
                 }
             }
-            return RejectionLog.Result(_scratch.Spans.PopToArray(0), _rejections);
+            return _spans.Result();
         }
 
         private void ParseResourceSpans()
@@ -235,52 +241,42 @@ public static class OtlpProtobufDecoder
 
         private void ParseSpan(Resource resource, InstrumentationScope scope)
         {
-            int traceIdLength = 0, spanIdLength = 0, parentIdLength = 0;
-            ulong traceHigh = 0, traceLow = 0, spanId = 0, parentId = 0;
-            ulong startTime = 0, endTime = 0;
-            string traceState = string.Empty, name = string.Empty, statusMessage = string.Empty;
-            uint flags = 0, droppedAttributes = 0, droppedEvents = 0, droppedLinks = 0, invalidLinks = 0;
-            var kind = SpanKind.Unspecified;
-            var statusCode = StatusCode.Unset;
-            var attributesStart = _scratch.KeyValues.Count;
-            var eventsStart = _scratch.Events.Count;
-            var linksStart = _scratch.Links.Count;
-
+            var span = _spans.Begin();
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
                 switch (tag)
                 {
                     case Span_TraceId:
-                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
+                        span.TraceId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case Span_SpanId:
-                        spanIdLength = ReadSpanId(out spanId);
+                        span.SpanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case Span_TraceState:
-                        traceState = ReadString("Span.trace_state");
+                        span.TraceState = ReadString("Span.trace_state");
                         break;
                     case Span_ParentSpanId:
-                        parentIdLength = ReadSpanId(out parentId);
+                        span.ParentSpanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case Span_Name:
-                        name = ReadString("Span.name");
+                        span.Name = ReadString("Span.name");
                         break;
                     case Span_Kind:
                         var kindValue = _reader.ReadVarint64();
-                        kind = kindValue <= (ulong)SpanKind.Consumer ? (SpanKind)kindValue : SpanKind.Unspecified;
+                        span.Kind = kindValue <= (ulong)SpanKind.Consumer ? (SpanKind)kindValue : SpanKind.Unspecified;
                         break;
                     case Span_StartTimeUnixNano:
-                        startTime = _reader.ReadFixed64();
+                        span.StartTimeUnixNano = _reader.ReadFixed64();
                         break;
                     case Span_EndTimeUnixNano:
-                        endTime = _reader.ReadFixed64();
+                        span.EndTimeUnixNano = _reader.ReadFixed64();
                         break;
                     case Span_Attributes:
                         ParseKeyValueField();
                         break;
                     case Span_DroppedAttributesCount:
-                        droppedAttributes = _reader.ReadUInt32();
+                        span.DroppedAttributesCount = _reader.ReadUInt32();
                         break;
                     case Span_Events:
                         var outerEvent = _reader.PushLimit();
@@ -288,23 +284,23 @@ public static class OtlpProtobufDecoder
                         _reader.PopLimit(outerEvent);
                         break;
                     case Span_DroppedEventsCount:
-                        droppedEvents = _reader.ReadUInt32();
+                        span.DroppedEventsCount = _reader.ReadUInt32();
                         break;
                     case Span_Links:
                         var outerLink = _reader.PushLimit();
-                        if (!ParseLink()) invalidLinks++;
+                        if (!ParseLink()) span.InvalidLinks++;
                         _reader.PopLimit(outerLink);
                         break;
                     case Span_DroppedLinksCount:
-                        droppedLinks = _reader.ReadUInt32();
+                        span.DroppedLinksCount = _reader.ReadUInt32();
                         break;
                     case Span_Status:
                         var outerStatus = _reader.PushLimit();
-                        ParseStatus(ref statusCode, ref statusMessage);
+                        ParseStatus(ref span.StatusCode, ref span.StatusMessage);
                         _reader.PopLimit(outerStatus);
                         break;
                     case Span_Flags:
-                        flags = _reader.ReadFixed32();
+                        span.Flags = _reader.ReadFixed32();
                         break;
                     default:
                         _reader.SkipUnknownField(tag, Fields(1, 16), "Span");
@@ -312,76 +308,13 @@ public static class OtlpProtobufDecoder
                 }
             }
 
-            var problem = DescribeInvalidIds(traceIdLength, traceHigh | traceLow, spanIdLength, spanId, parentIdLength);
-            if (problem is not null)
-            {
-                _scratch.KeyValues.Pop(attributesStart);
-                _scratch.Events.Pop(eventsStart);
-                _scratch.Links.Pop(linksStart);
-                Reject(scope, problem);
-                return;
-            }
-
-            _scratch.Spans.Add(new Span
-            {
-                TraceId = new TraceId(traceHigh, traceLow),
-                SpanId = new SpanId(spanId),
-                ParentSpanId = new SpanId(parentId),
-                TraceState = traceState,
-                Flags = flags,
-                Name = name,
-                Kind = kind,
-                StartTimeUnixNano = startTime,
-                EndTimeUnixNano = endTime,
-                Attributes = _scratch.KeyValues.PopToArray(attributesStart),
-                DroppedAttributesCount = droppedAttributes,
-                Events = _scratch.Events.PopToArray(eventsStart),
-                DroppedEventsCount = droppedEvents,
-                Links = _scratch.Links.PopToArray(linksStart),
-                DroppedLinksCount = (uint)Math.Min((ulong)droppedLinks + invalidLinks, uint.MaxValue),
-                Status = statusCode == StatusCode.Unset && statusMessage.Length == 0 ? Core.Model.SpanStatus.Unset : new SpanStatus(statusCode, statusMessage),
-                Resource = resource,
-                Scope = scope,
-            });
-        }
-
-        /// <summary>
-        /// Reads a trace id field. Returns its length in bytes; the id itself only when it has the
-        /// 16 bytes an id must have (otherwise zero: the span is rejected by its length).
-        /// </summary>
-        private int ReadTraceId(out ulong high, out ulong low)
-        {
-            var bytes = _reader.ReadLengthDelimited();
-            var valid = bytes.Length == TraceId.ByteLength;
-            high = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
-            low = valid ? BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]) : 0;
-            return bytes.Length;
-        }
-
-        /// <summary>Reads a span id field, as <see cref="ReadTraceId"/> does a trace id (8 bytes).</summary>
-        private int ReadSpanId(out ulong id)
-        {
-            var bytes = _reader.ReadLengthDelimited();
-            id = bytes.Length == SpanId.ByteLength ? BinaryPrimitives.ReadUInt64BigEndian(bytes) : 0;
-            return bytes.Length;
-        }
-
-        private static string? DescribeInvalidIds(int traceIdLength, ulong traceIdBits, int spanIdLength, ulong spanId, int parentIdLength)
-        {
-            if (traceIdLength != TraceId.ByteLength)
-                return traceIdLength == 0 ? "has no trace_id" : $"has a trace_id of {traceIdLength} bytes (expected 16)";
-            if (traceIdBits == 0) return "has an all-zero trace_id";
-            if (spanIdLength != SpanId.ByteLength)
-                return spanIdLength == 0 ? "has no span_id" : $"has a span_id of {spanIdLength} bytes (expected 8)";
-            if (spanId == 0) return "has an all-zero span_id";
-            if (parentIdLength != 0 && parentIdLength != SpanId.ByteLength)
-                return $"has a parent_span_id of {parentIdLength} bytes (expected 8, or none for a root span)";
-            return null;
+            if (_spans.IdProblem(span) is { } problem) Reject(span, scope, problem);
+            else _spans.Add(span, resource, scope);
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private void Reject(InstrumentationScope scope, string problem) =>
-            (_rejections ??= new RejectionLog()).Add(
+        private void Reject(in SpanDraft span, InstrumentationScope scope, string problem) =>
+            _spans.Reject(span,
                 $"span {_spanIndex} of scope {RejectionLog.Quote(scope.Name)} (resource_spans[{_resourceIndex}].scope_spans[{_scopeIndex}].spans[{_spanIndex}]) {problem}");
 
         private void ParseEvent()
@@ -418,8 +351,7 @@ public static class OtlpProtobufDecoder
         /// <summary>Reads a link; false (and nothing kept) when its ids are invalid.</summary>
         private bool ParseLink()
         {
-            int traceIdLength = 0, spanIdLength = 0;
-            ulong traceHigh = 0, traceLow = 0, spanId = 0;
+            ReceivedId traceId = default, spanId = default;
             var traceState = string.Empty;
             uint dropped = 0, flags = 0;
             var attributesStart = _scratch.KeyValues.Count;
@@ -429,10 +361,10 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case Link_TraceId:
-                        traceIdLength = ReadTraceId(out traceHigh, out traceLow);
+                        traceId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case Link_SpanId:
-                        spanIdLength = ReadSpanId(out spanId);
+                        spanId = ReceivedId.FromBytes(_reader.ReadLengthDelimited());
                         break;
                     case Link_TraceState:
                         traceState = ReadString("Span.Link.trace_state");
@@ -451,12 +383,12 @@ public static class OtlpProtobufDecoder
                         break;
                 }
             }
-            if (traceIdLength != TraceId.ByteLength || (traceHigh | traceLow) == 0 || spanIdLength != SpanId.ByteLength || spanId == 0)
+            if (!_spans.IsUsableLink(traceId, spanId))
             {
                 _scratch.KeyValues.Pop(attributesStart);
                 return false;
             }
-            _scratch.Links.Add(new SpanLink(new TraceId(traceHigh, traceLow), new SpanId(spanId), traceState, _scratch.KeyValues.PopToArray(attributesStart), dropped, flags));
+            _scratch.Links.Add(new SpanLink(new TraceId(traceId.High, traceId.Low), new SpanId(spanId.Low), traceState, _scratch.KeyValues.PopToArray(attributesStart), dropped, flags));
             return true;
         }
 
@@ -514,7 +446,7 @@ public static class OtlpProtobufDecoder
         private void ParseKeyValue(int depth)
         {
             var key = string.Empty;
-            var value = AttributeValue.Empty;
+            var value = default(MergedAnyValue);
             while (_reader.HasMore)
             {
                 var tag = _reader.ReadTag();
@@ -525,7 +457,7 @@ public static class OtlpProtobufDecoder
                         break;
                     case KeyValue_Value:
                         var outer = _reader.PushLimit();
-                        value = ParseAnyValue(depth, value);
+                        ParseAnyValue(depth, ref value);
                         _reader.PopLimit(outer);
                         break;
                     default:
@@ -533,15 +465,14 @@ public static class OtlpProtobufDecoder
                         break;
                 }
             }
-            _scratch.KeyValues.Add(new KeyValue(key, value));
+            _scratch.KeyValues.Add(new KeyValue(key, value.Value));
         }
 
         /// <summary>
-        /// Reads an AnyValue. <paramref name="value"/> is what an earlier occurrence of the same
-        /// field produced: protobuf merges repeated occurrences, so a second array or list of the
-        /// same kind extends the first, and any other member replaces it.
+        /// Reads an AnyValue into <paramref name="value"/>, which holds what earlier occurrences of
+        /// the same field produced (see <see cref="MergedAnyValue"/>).
         /// </summary>
-        private AttributeValue ParseAnyValue(int depth, AttributeValue value)
+        private void ParseAnyValue(int depth, ref MergedAnyValue value)
         {
             while (_reader.HasMore)
             {
@@ -549,46 +480,31 @@ public static class OtlpProtobufDecoder
                 switch (tag)
                 {
                     case AnyValue_String:
-                        value = AttributeValue.FromString(ReadString("AnyValue.string_value"));
+                        value.Set(AttributeValue.FromString(ReadString("AnyValue.string_value")));
                         break;
                     case AnyValue_Bool:
-                        value = AttributeValue.FromBool(_reader.ReadVarint64() != 0);
+                        value.Set(AttributeValue.FromBool(_reader.ReadVarint64() != 0));
                         break;
                     case AnyValue_Int:
-                        value = AttributeValue.FromInt((long)_reader.ReadVarint64());
+                        value.Set(AttributeValue.FromInt((long)_reader.ReadVarint64()));
                         break;
                     case AnyValue_Double:
-                        value = AttributeValue.FromDouble(BitConverter.UInt64BitsToDouble(_reader.ReadFixed64()));
+                        value.Set(AttributeValue.FromDouble(BitConverter.UInt64BitsToDouble(_reader.ReadFixed64())));
                         break;
                     case AnyValue_Array:
-                        value = Merge(value, ParseNested(depth + 1, isArray: true));
+                        value.Extend(ParseNested(depth + 1, isArray: true));
                         break;
                     case AnyValue_KeyValueList:
-                        value = Merge(value, ParseNested(depth + 1, isArray: false));
+                        value.Extend(ParseNested(depth + 1, isArray: false));
                         break;
                     case AnyValue_Bytes:
-                        value = AttributeValue.FromBytes(_reader.ReadLengthDelimited().ToArray());
+                        value.Set(AttributeValue.FromBytes(_reader.ReadLengthDelimited().ToArray()));
                         break;
                     default:
                         _reader.SkipUnknownField(tag, Fields(1, 7), "AnyValue");
                         break;
                 }
             }
-            return value;
-        }
-
-        /// <summary>
-        /// A second array (or list) for the same AnyValue extends the first, as protobuf merges
-        /// repeated occurrences of an embedded message; anything else replaces the earlier value.
-        /// Out of line because it almost never happens and would bloat the hot loop.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static AttributeValue Merge(AttributeValue earlier, AttributeValue later)
-        {
-            if (earlier.Type != later.Type) return later;
-            return later.Type == AttributeType.Array
-                ? AttributeValue.FromArray([.. earlier.AsArray(), .. later.AsArray()])
-                : AttributeValue.FromKeyValueList([.. earlier.AsKeyValueList(), .. later.AsKeyValueList()]);
         }
 
         /// <summary>Reads an ArrayValue or KeyValueList whose tag was just read, enforcing the depth limit first.</summary>
@@ -608,9 +524,10 @@ public static class OtlpProtobufDecoder
                     if (tag == ArrayValue_Values)
                     {
                         var outerValue = _reader.PushLimit();
-                        var element = ParseAnyValue(depth, AttributeValue.Empty);
+                        var element = default(MergedAnyValue);
+                        ParseAnyValue(depth, ref element);
                         _reader.PopLimit(outerValue);
-                        _scratch.Values.Add(element);
+                        _scratch.Values.Add(element.Value);
                     }
                     else
                     {

@@ -38,7 +38,7 @@ public static class ZipkinJsonDecoder
         }
         catch (JsonException e)
         {
-            throw new ProtocolException($"Malformed Zipkin JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine} of that line: {e.Message}", e);
+            throw new ProtocolException($"Malformed Zipkin v2 JSON at {JsonLocation.Of(e)}: {JsonLocation.ProblemOf(e)}.", e);
         }
         finally
         {
@@ -56,12 +56,17 @@ public static class ZipkinJsonDecoder
 
     private ref struct Parser
     {
+        private static readonly SpanIdRules Ids = new(
+            new IdRule("traceId", "characters", TraceId.HexLength, "at most 32 hex digits", Required: true, ShorterAllowed: true),
+            new IdRule("id", "characters", SpanId.HexLength, "at most 16 hex digits", Required: true, ShorterAllowed: true),
+            new IdRule("parentId", "characters", SpanId.HexLength, "at most 16 hex digits", Required: false, ShorterAllowed: true));
+
         private Utf8JsonReader _reader;
         private readonly DecodeScratch _scratch;
+        private SpanAssembly _spans;
         private readonly Dictionary<string, Resource> _resources = new(StringComparer.Ordinal);
         private readonly Dictionary<(Resource, string, string), InstrumentationScope> _scopes = [];
         private Resource? _unknownServiceResource;
-        private RejectionLog? _rejections;
         private int _spanIndex = -1;
 
         private readonly ReadOnlySpan<byte> _input;
@@ -71,6 +76,7 @@ public static class ZipkinJsonDecoder
             _input = utf8Json;
             _reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 64 });
             _scratch = scratch;
+            _spans = new SpanAssembly(scratch, Ids);
         }
 
         public DecodedSpans ParseSpanList()
@@ -88,31 +94,32 @@ public static class ZipkinJsonDecoder
             }
             _spanIndex = -1;
             _reader.Read();
-            return RejectionLog.Result(_scratch.Spans.PopToArray(0), _rejections);
+            return _spans.Result();
         }
 
         private void ParseSpan()
         {
             if (_reader.TokenType != JsonTokenType.StartObject) ThrowExpected("a span", "an object");
-            string? traceIdHex = null, idHex = null, parentIdHex = null;
-            var name = string.Empty;
-            var kind = SpanKind.Unspecified;
+            var span = _spans.Begin();
+            string? idHex = null;
             ulong timestamp = 0, duration = 0;
             Endpoint local = default, remote = default;
             bool shared = false, debug = false;
             string? error = null, statusCode = null, statusDescription = null;
             string scopeName = string.Empty, scopeVersion = string.Empty;
             string? legacyScopeName = null, legacyScopeVersion = null;
-            var attributesStart = _scratch.KeyValues.Count;
-            var eventsStart = _scratch.Events.Count;
 
             while (NextProperty(out var property))
             {
-                if (property.SequenceEqual("traceId"u8)) traceIdHex = ReadString("traceId");
-                else if (property.SequenceEqual("id"u8)) idHex = ReadString("id");
-                else if (property.SequenceEqual("parentId"u8)) parentIdHex = ReadString("parentId");
-                else if (property.SequenceEqual("name"u8)) name = ReadString("name");
-                else if (property.SequenceEqual("kind"u8)) kind = ParseKind(ReadString("kind"));
+                if (property.SequenceEqual("traceId"u8)) span.TraceId = ReceivedId.FromPaddedHex(ReadString("traceId"));
+                else if (property.SequenceEqual("id"u8))
+                {
+                    idHex = ReadString("id");
+                    span.SpanId = ReceivedId.FromPaddedHex(idHex);
+                }
+                else if (property.SequenceEqual("parentId"u8)) span.ParentSpanId = ReceivedId.FromPaddedHex(ReadString("parentId"));
+                else if (property.SequenceEqual("name"u8)) span.Name = ReadString("name");
+                else if (property.SequenceEqual("kind"u8)) span.Kind = ParseKind(ReadString("kind"));
                 else if (property.SequenceEqual("timestamp"u8)) timestamp = ReadMicroseconds("timestamp");
                 else if (property.SequenceEqual("duration"u8)) duration = ReadMicroseconds("duration");
                 else if (property.SequenceEqual("localEndpoint"u8)) local = ParseEndpoint("localEndpoint");
@@ -146,16 +153,10 @@ public static class ZipkinJsonDecoder
                 }
             }
 
-            var traceId = ParseTraceId(traceIdHex, out var traceProblem);
-            var spanId = ParseSpanId(idHex, "id", required: true, out var idProblem);
-            var parentId = ParseSpanId(parentIdHex, "parentId", required: false, out var parentProblem);
-            var problem = traceProblem ?? idProblem ?? parentProblem;
-            if (problem is not null)
+            if (_spans.IdProblem(span) is { } problem)
             {
-                _scratch.KeyValues.Pop(attributesStart);
-                _scratch.Events.Pop(eventsStart);
                 var shownId = idHex is { Length: > 0 and <= 32 } ? $" (id {RejectionLog.Quote(idHex)})" : string.Empty;
-                (_rejections ??= new RejectionLog()).Add($"span {_spanIndex}{shownId} {problem}");
+                _spans.Reject(span, $"span {_spanIndex}{shownId} {problem}");
                 return;
             }
 
@@ -168,33 +169,22 @@ public static class ZipkinJsonDecoder
             var resource = ResourceFor(local.ServiceName);
             var scope = ScopeFor(resource, scopeName.Length > 0 ? scopeName : legacyScopeName ?? string.Empty, scopeVersion.Length > 0 ? scopeVersion : legacyScopeVersion ?? string.Empty);
             var start = timestamp * 1000;
-            _scratch.Spans.Add(new Span
-            {
-                TraceId = traceId,
-                SpanId = spanId,
-                ParentSpanId = parentId,
-                Name = name,
-                Kind = kind,
-                StartTimeUnixNano = start,
-                EndTimeUnixNano = duration > (ulong.MaxValue - start) / 1000 ? ulong.MaxValue : start + (duration * 1000),
-                Attributes = _scratch.KeyValues.PopToArray(attributesStart),
-                Events = _scratch.Events.PopToArray(eventsStart),
-                Status = StatusFrom(error, statusCode, statusDescription),
-                Resource = resource,
-                Scope = scope,
-            });
+            span.StartTimeUnixNano = start;
+            span.EndTimeUnixNano = duration > (ulong.MaxValue - start) / 1000 ? ulong.MaxValue : start + (duration * 1000);
+            SetStatus(ref span, error, statusCode, statusDescription);
+            _spans.Add(span, resource, scope);
         }
 
         /// <summary>otel.status_code wins when present; otherwise an "error" tag means Error. The message prefers otel.status_description.</summary>
-        private static SpanStatus StatusFrom(string? error, string? statusCode, string? statusDescription)
+        private static void SetStatus(ref SpanDraft span, string? error, string? statusCode, string? statusDescription)
         {
             StatusCode code;
             if (statusCode is not null && statusCode.Equals("ERROR", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Error;
             else if (statusCode is not null && statusCode.Equals("OK", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Ok;
             else if (statusCode is not null && statusCode.Equals("UNSET", StringComparison.OrdinalIgnoreCase)) code = StatusCode.Unset;
             else code = error is not null ? StatusCode.Error : StatusCode.Unset;
-            var message = statusDescription ?? (code == StatusCode.Error ? error : null) ?? string.Empty;
-            return code == StatusCode.Unset && message.Length == 0 ? SpanStatus.Unset : new SpanStatus(code, message);
+            span.StatusCode = code;
+            span.StatusMessage = statusDescription ?? (code == StatusCode.Error ? error : null) ?? string.Empty;
         }
 
         private readonly void AddEndpointAttributes(Endpoint endpoint, string addressKey, string portKey, string ipv6Key)
@@ -281,73 +271,7 @@ public static class ZipkinJsonDecoder
             _ => SpanKind.Unspecified,
         };
 
-        private static TraceId ParseTraceId(string? hex, out string? problem)
-        {
-            problem = null;
-            if (string.IsNullOrEmpty(hex))
-            {
-                problem = "has no traceId";
-                return default;
-            }
-            if (hex.Length > TraceId.HexLength)
-            {
-                problem = $"has a traceId of {hex.Length} characters (expected at most 32 hex digits)";
-                return default;
-            }
-            var split = Math.Max(0, hex.Length - 16);
-            if (!TryParseHex(hex.AsSpan(0, split), out var high) || !TryParseHex(hex.AsSpan(split), out var low))
-            {
-                problem = "has a traceId that is not hex";
-                return default;
-            }
-            if ((high | low) == 0) problem = "has an all-zero traceId";
-            return new TraceId(high, low);
-        }
-
-        private static SpanId ParseSpanId(string? hex, string name, bool required, out string? problem)
-        {
-            problem = null;
-            if (string.IsNullOrEmpty(hex))
-            {
-                if (required) problem = $"has no {name}";
-                return default;
-            }
-            if (hex.Length > SpanId.HexLength)
-            {
-                problem = $"has {Article(name)} {name} of {hex.Length} characters (expected at most 16 hex digits)";
-                return default;
-            }
-            if (!TryParseHex(hex, out var value))
-            {
-                problem = $"has {Article(name)} {name} that is not hex";
-                return default;
-            }
-            if (value == 0 && required) problem = $"has an all-zero {name}";
-            return new SpanId(value);
-        }
-
         private static bool IsBlank(ReadOnlySpan<byte> input) => input.Trim(" \t\r\n"u8).IsEmpty;
-
-        private static string Article(string name) => name.StartsWith('i') ? "an" : "a";
-
-        /// <summary>Up to 16 hex digits, either case; empty is zero.</summary>
-        private static bool TryParseHex(ReadOnlySpan<char> hex, out ulong value)
-        {
-            value = 0;
-            foreach (var c in hex)
-            {
-                var nibble = c switch
-                {
-                    >= '0' and <= '9' => c - '0',
-                    >= 'a' and <= 'f' => c - 'a' + 10,
-                    >= 'A' and <= 'F' => c - 'A' + 10,
-                    _ => -1,
-                };
-                if (nibble < 0) return false;
-                value = (value << 4) | (uint)nibble;
-            }
-            return true;
-        }
 
         private ulong ReadMicroseconds(string what)
         {
@@ -401,6 +325,7 @@ public static class ZipkinJsonDecoder
         {
             var step = JsonScalars.NextProperty(ref _reader, out name);
             if (step == JsonStep.EndOfData) Throw(EndOfDataProblem);
+            if (step == JsonStep.InvalidName) Throw(InvalidNameProblem);
             return step == JsonStep.Property;
         }
 
@@ -414,6 +339,7 @@ public static class ZipkinJsonDecoder
         }
 
         private const string EndOfDataProblem = "the body ends before the JSON is complete";
+        private const string InvalidNameProblem = "a property name is not valid UTF-8 or has an invalid escape";
 
         [DoesNotReturn]
         private readonly void ThrowExpected(string what, string expected) =>
@@ -424,7 +350,7 @@ public static class ZipkinJsonDecoder
         private readonly void Throw(string problem)
         {
             var where = _spanIndex < 0 ? "$" : string.Create(CultureInfo.InvariantCulture, $"span {_spanIndex}");
-            throw new ProtocolException($"Invalid Zipkin v2 JSON at byte {_reader.TokenStartIndex} (in {where}): {problem}.");
+            throw new ProtocolException($"Invalid Zipkin v2 JSON at {JsonLocation.Of(_input, _reader.TokenStartIndex)} (in {where}): {problem}.");
         }
     }
 }

@@ -109,21 +109,16 @@ internal sealed class OtlpGrpcTraceReceiver
         }
 
         var result = await _ingest.IngestAsync(read.Value!, cancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
+        var answer = GrpcIngestAnswer.For(result.Outcome);
+        if (answer.Status == GrpcStatusCode.Ok)
         {
-            case IngestOutcome.Accepted:
-                var reply = OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
-                // Stored: the client hears so even if its deadline passes while the answer is written.
-                await GrpcResponseWriter.WriteMessageAsync(response, reply, response.HttpContext.RequestAborted).ConfigureAwait(false);
-                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Ok);
-                break;
-            case IngestOutcome.Overloaded:
-                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.ResourceExhausted, result.Message, result.RetryAfter);
-                break;
-            default:
-                GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Unavailable, result.Message, result.RetryAfter);
-                break;
+            var reply = OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
+            // Stored: the client hears so even if its deadline passes while the answer is written.
+            await GrpcResponseWriter.WriteMessageAsync(response, reply, response.HttpContext.RequestAborted).ConfigureAwait(false);
+            GrpcResponseWriter.WriteStatus(response, GrpcStatusCode.Ok);
+            return;
         }
+        GrpcResponseWriter.WriteStatus(response, answer.Status, result.Message, answer.RetryHint ? result.RetryAfter : null);
     }
 
     /// <summary>

@@ -12,7 +12,6 @@ internal static class OtlpHttpResponses
     // google.rpc.Code values carried in the Status body.
     private const int InvalidArgument = 3;
     private const int ResourceExhausted = 8;
-    private const int Unavailable = 14;
 
     public static Task BadRequestAsync(HttpResponse response, OtlpHttpFormat format, string message, CancellationToken cancellationToken) =>
         WriteAsync(response, StatusCodes.Status400BadRequest, format, new RpcStatus(InvalidArgument, message), cancellationToken);
@@ -23,18 +22,14 @@ internal static class OtlpHttpResponses
     public static Task TooLargeAsync(HttpResponse response, OtlpHttpFormat format, string message, CancellationToken cancellationToken) =>
         WriteAsync(response, StatusCodes.Status413PayloadTooLarge, format, new RpcStatus(ResourceExhausted, message), cancellationToken);
 
-    /// <summary>429 with Retry-After: the queue is full and the client should back off.</summary>
-    public static Task TooManyRequestsAsync(HttpResponse response, OtlpHttpFormat format, string message, TimeSpan retryAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// A valid request the pipeline could not take (429: the queue is full; 503: the store failed
+    /// or the server is stopping), with Retry-After and RetryInfo when the client should back off.
+    /// </summary>
+    public static Task IngestRefusedAsync(HttpResponse response, OtlpHttpFormat format, OtlpHttpIngestAnswer answer, string message, TimeSpan retryAfter, CancellationToken cancellationToken)
     {
-        RetryAfterHeader.Set(response, retryAfter);
-        return WriteAsync(response, StatusCodes.Status429TooManyRequests, format, new RpcStatus(ResourceExhausted, message, retryAfter), cancellationToken);
-    }
-
-    /// <summary>503 with Retry-After: the store failed or the server is stopping.</summary>
-    public static Task UnavailableAsync(HttpResponse response, OtlpHttpFormat format, string message, TimeSpan retryAfter, CancellationToken cancellationToken)
-    {
-        RetryAfterHeader.Set(response, retryAfter);
-        return WriteAsync(response, StatusCodes.Status503ServiceUnavailable, format, new RpcStatus(Unavailable, message, retryAfter), cancellationToken);
+        if (answer.RetryHint) RetryAfterHeader.Set(response, retryAfter);
+        return WriteAsync(response, answer.StatusCode, format, new RpcStatus(answer.RpcCode, message, answer.RetryHint ? retryAfter : null), cancellationToken);
     }
 
     private static async Task WriteAsync(HttpResponse response, int statusCode, OtlpHttpFormat format, RpcStatus status, CancellationToken cancellationToken)

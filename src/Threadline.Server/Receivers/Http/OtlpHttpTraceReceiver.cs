@@ -63,22 +63,17 @@ internal sealed class OtlpHttpTraceReceiver
 
         // The pooled body is back in the pool before the (possibly slow) wait for the store.
         var result = await _ingest.IngestAsync(decoded, cancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
+        var answer = OtlpHttpIngestAnswer.For(result.Outcome);
+        if (answer.StatusCode != StatusCodes.Status200OK)
         {
-            case IngestOutcome.Accepted:
-                response.StatusCode = StatusCodes.Status200OK;
-                response.ContentType = format.ContentType();
-                var reply = format == OtlpHttpFormat.Json
-                    ? OtlpJsonEncoder.EncodeExportResponse(result.RejectedSpans, result.Message)
-                    : OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
-                await response.Body.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
-                break;
-            case IngestOutcome.Overloaded:
-                await OtlpHttpResponses.TooManyRequestsAsync(response, format, result.Message!, result.RetryAfter, cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                await OtlpHttpResponses.UnavailableAsync(response, format, result.Message!, result.RetryAfter, cancellationToken).ConfigureAwait(false);
-                break;
+            await OtlpHttpResponses.IngestRefusedAsync(response, format, answer, result.Message!, result.RetryAfter, cancellationToken).ConfigureAwait(false);
+            return;
         }
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = format.ContentType();
+        var reply = format == OtlpHttpFormat.Json
+            ? OtlpJsonEncoder.EncodeExportResponse(result.RejectedSpans, result.Message)
+            : OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
+        await response.Body.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -58,25 +58,19 @@ internal sealed class ZipkinSpansReceiver
         }
 
         var result = await _ingest.IngestAsync(decoded, cancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
+        if (result.Outcome == IngestOutcome.Accepted && decoded.Spans.Count == 0 && decoded.RejectedSpans > 0)
         {
-            case IngestOutcome.Accepted when decoded.Spans.Count == 0 && decoded.RejectedSpans > 0:
-                // Nothing usable at all is the client's error; a partly valid list is kept and the rest counted.
-                await TextAsync(response, StatusCodes.Status400BadRequest,
-                    $"All {decoded.RejectedSpans} spans were rejected: {decoded.ErrorMessage}", cancellationToken).ConfigureAwait(false);
-                break;
-            case IngestOutcome.Accepted:
-                response.StatusCode = StatusCodes.Status202Accepted;
-                break;
-            case IngestOutcome.Overloaded:
-                RetryAfterHeader.Set(response, result.RetryAfter);
-                await TextAsync(response, StatusCodes.Status429TooManyRequests, result.Message!, cancellationToken).ConfigureAwait(false);
-                break;
-            default:
-                RetryAfterHeader.Set(response, result.RetryAfter);
-                await TextAsync(response, StatusCodes.Status503ServiceUnavailable, result.Message!, cancellationToken).ConfigureAwait(false);
-                break;
+            // Nothing usable at all is the client's error; a partly valid list is kept and the rest counted.
+            await TextAsync(response, StatusCodes.Status400BadRequest,
+                $"All {decoded.RejectedSpans} spans were rejected: {decoded.ErrorMessage}", cancellationToken).ConfigureAwait(false);
+            return;
         }
+        var answer = ZipkinIngestAnswer.For(result.Outcome);
+        if (answer.RetryHint) RetryAfterHeader.Set(response, result.RetryAfter);
+        if (answer.StatusCode == StatusCodes.Status202Accepted)
+            response.StatusCode = answer.StatusCode;
+        else
+            await TextAsync(response, answer.StatusCode, result.Message!, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsJson(string contentType) =>
