@@ -141,7 +141,7 @@ public static class ThreadlineConfiguration
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > EnvironmentPrefix.Length)
             {
                 var relative = name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                // Other tools share the THREADLINE_ prefix (THREADLINE_EXECUTABLE, a user's own
+                // Other tools share the THREADLINE_ prefix (THREADLINE_DEMO_EXECUTABLE, a user's own
                 // THREADLINE_HOME): a flat name that is no setting is theirs, not a typo of ours.
                 // Nested names (THREADLINE_RECEIVERS__...) are ours, and a wrong one is reported.
                 if (!relative.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal) && !KnownKeys.ContainsKey(relative)) continue;
