@@ -125,7 +125,7 @@ internal static class ServeCommand
         {
             await console.Output.WriteLineAsync(ReadyMessage.Format(server.OtlpGrpcEndpoint, server.OtlpHttpEndpoint, server.ZipkinEndpoint, server.ApiEndpoint)).ConfigureAwait(false);
             await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            var demo = withDemo ? await StartDemoAsync(server, console.Error).ConfigureAwait(false) : null;
+            var demo = withDemo ? await StartDemoAsync(server, console).ConfigureAwait(false) : null;
             try
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
@@ -142,23 +142,24 @@ internal static class ServeCommand
         return 0;
     }
 
-    private static async Task<DemoProgram?> StartDemoAsync(ThreadlineServer server, TextWriter error)
+    private static async Task<DemoProgram?> StartDemoAsync(ThreadlineServer server, InvocationConfiguration console)
     {
         try
         {
             var demo = DemoProgram.StartSupervised(server.OtlpGrpcEndpoint);
+            await console.Output.WriteLineAsync($"Demo: its traces will appear at {new Uri(server.ApiEndpoint, "/api/v1/search?service=api-gateway")}").ConfigureAwait(false);
             // The backend stays up without the demo; say so if the demo ends by itself.
             _ = demo.Exited.ContinueWith(
                 _ =>
                 {
-                    if (!demo.Stopping) error.WriteLine($"{CommandName} --demo: the demo exited with code {demo.ExitCode}; the server keeps running.");
+                    if (!demo.Stopping) console.Error.WriteLine($"{CommandName} --demo: the demo exited with code {demo.ExitCode}; the server keeps running.");
                 },
                 TaskScheduler.Default);
             return demo;
         }
         catch (Exception exception) when (exception is InvalidOperationException or FileNotFoundException or System.ComponentModel.Win32Exception)
         {
-            await error.WriteLineAsync($"{CommandName} --demo: the demo did not start: {exception.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"{CommandName} --demo: the demo did not start: {exception.Message}").ConfigureAwait(false);
             return null;
         }
     }

@@ -58,6 +58,32 @@ public sealed partial class ServeCommandTests
         await AssertFirstSpanIsStoredAsync(http, Url(ready, "OTLP/HTTP "), Url(ready, "native API "), body);
     }
 
+    [Fact]
+    public async Task Serve_with_demo_runs_the_demo_program_and_stops_it_with_the_server()
+    {
+        await using var serve = ThreadlineProcess.Start(["serve", "--demo", "--log-level", "Warning", .. FreePorts]);
+        var api = Url(await serve.WaitForOutputAsync(line => line.StartsWith(ReadyMessage.Prefix, StringComparison.Ordinal)), "native API ");
+        var gateway = await serve.WaitForOutputAsync(line => line.TrimStart().StartsWith("api-gateway ", StringComparison.Ordinal));
+        var gatewayProcess = int.Parse(PidOf().Match(gateway).Groups["pid"].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await http.GetStringAsync(new Uri(api, "/api/v1/services"))).Contains("\"api-gateway\"", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "No api-gateway spans arrived within 60 s. " + serve.Transcript);
+            await Task.Delay(200);
+        }
+
+        serve.Terminate();
+        await serve.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, serve.Process.ExitCode);
+        Assert.Contains(serve.Transcript.Split(Environment.NewLine), line => line.StartsWith("Stopping the demo services", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => System.Diagnostics.Process.GetProcessById(gatewayProcess));
+    }
+
+    [GeneratedRegex(@"pid (?<pid>\d+)")]
+    private static partial Regex PidOf();
+
     private static async Task AssertFirstSpanIsStoredAsync(HttpClient http, Uri otlpHttp, Uri api, string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
