@@ -46,7 +46,7 @@ public sealed partial class ServeCommandTests
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(ThreadlineProcess.RepositoryRoot(), "README.md"));
         var section = readme[readme.IndexOf("## Send your first span", StringComparison.Ordinal)..];
-        var body = ReadmeJsonBlock().Match(section).Groups["json"].Value;
+        var body = ReadmeHeredoc().Match(section).Groups["json"].Value;
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(FirstSpan.Body), JsonNode.Parse(body)), "The README's first span differs from the one serve suggests.");
         // The README's commands use the default ports; the test server's are free ones.
         Assert.Contains("curl -s http://127.0.0.1:4318/v1/traces -H 'Content-Type: application/json' -d @- <<'EOF'", section, StringComparison.Ordinal);
@@ -87,7 +87,12 @@ public sealed partial class ServeCommandTests
     private static async Task AssertFirstSpanIsStoredAsync(HttpClient http, Uri otlpHttp, Uri api, string body)
     {
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
-        using (var posted = await http.PostAsync(otlpHttp, content)) Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        using (var posted = await http.PostAsync(otlpHttp, content))
+        {
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            // What the README says the user sees: OTLP's empty success.
+            Assert.Equal("{}", await posted.Content.ReadAsStringAsync());
+        }
 
         // Acknowledged means stored: the trace is there at once.
         using var trace = JsonDocument.Parse(await http.GetStringAsync(new Uri(api, "/api/v1/traces/" + FirstSpan.TraceId)));
@@ -103,6 +108,7 @@ public sealed partial class ServeCommandTests
         return new Uri(line[start..(end < 0 ? line.Length : end)].TrimEnd('.'));
     }
 
-    [GeneratedRegex("```json\\n(?<json>.*?)\\n```", RegexOptions.Singleline)]
-    private static partial Regex ReadmeJsonBlock();
+    // The body between `<<'EOF'` and `EOF` in the README's first curl.
+    [GeneratedRegex("<<'EOF'\\n(?<json>.*?)\\nEOF\\n", RegexOptions.Singleline)]
+    private static partial Regex ReadmeHeredoc();
 }
