@@ -118,13 +118,14 @@ internal static class ServeCommand
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return 0;
+            return ExitCodes.Success;
         }
 
         await using (server.ConfigureAwait(false))
         {
             await console.Output.WriteLineAsync(ReadyMessage.Format(server.OtlpGrpcEndpoint, server.OtlpHttpEndpoint, server.ZipkinEndpoint, server.ApiEndpoint)).ConfigureAwait(false);
-            await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            // Flushed even when a stop is already requested: the line is the promise that the server was up.
+            await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             var demo = withDemo ? await StartDemoAsync(server, console).ConfigureAwait(false) : null;
             try
             {
@@ -139,7 +140,7 @@ internal static class ServeCommand
             using var drain = new CancellationTokenSource(ShutdownTimeout);
             await server.StopAsync(drain.Token).ConfigureAwait(false);
         }
-        return 0;
+        return ExitCodes.Success;
     }
 
     private static async Task<DemoProgram?> StartDemoAsync(ThreadlineServer server, InvocationConfiguration console)
