@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Threadline.Cli.Load;
+using Threadline.CommandLine;
 using Threadline.Server.Options;
 
 namespace Threadline.Cli;
@@ -70,8 +71,8 @@ internal static class LoadgenCommand
             var problem = settings.Validate();
             if (problem is not null)
             {
-                await Console.Error.WriteLineAsync("threadline loadgen: " + problem).ConfigureAwait(false);
-                return 2;
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(UsageErrors.Line("threadline loadgen", problem)).ConfigureAwait(false);
+                return ExitCodes.Usage;
             }
 
             var targetUri = parseResult.GetValue(target);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Threadline.Demo;
+using Threadline.CommandLine;
 using Threadline.Server.Hosting;
 using Threadline.Server.Options;
 
@@ -19,8 +19,7 @@ internal static class ServeCommand
     /// <summary>How long a stop may take to drain the ingest queue before queued spans are abandoned.</summary>
     public static readonly TimeSpan ShutdownTimeout = ThreadlineServer.DefaultShutdownTimeout;
 
-    private const int ConfigurationErrorExitCode = 2;
-    private const int StartFailureExitCode = 1;
+    private const string CommandName = ThreadlineCli.ProgramName + " serve";
 
     public static Command Create()
     {
@@ -36,12 +35,12 @@ internal static class ServeCommand
 
         // Each setting flag becomes a configuration override, but only when given, so that an
         // absent flag leaves the file's or the environment's value alone.
-        var settings = new List<(string Key, Func<ParseResult, string?> Read)>();
+        var settings = new List<(string Flag, string Key, Func<ParseResult, string?> Read)>();
         void Setting<T>(string name, string key, string description, string helpName)
         {
             var option = new Option<T>(name) { Description = $"{description} [{ThreadlineOptions.SectionName}:{key}]", HelpName = helpName };
             command.Options.Add(option);
-            settings.Add((key, result => result.GetResult(option) is null
+            settings.Add((name, key, result => result.GetResult(option) is null
                 ? null
                 : Convert.ToString(result.GetValue(option), CultureInfo.InvariantCulture)));
         }
@@ -73,18 +72,25 @@ internal static class ServeCommand
 
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var flags = settings
-                .Select(setting => (setting.Key, Value: setting.Read(parseResult)))
+            var given = settings
+                .Select(setting => (setting.Flag, Key: $"{ThreadlineOptions.SectionName}:{setting.Key}", Value: setting.Read(parseResult)))
                 .Where(setting => setting.Value is not null)
-                .Select(setting => new KeyValuePair<string, string?>($"{ThreadlineOptions.SectionName}:{setting.Key}", setting.Value))
                 .ToList();
-            return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, parseResult.GetValue(logLevel), parseResult.GetValue(demo), cancellationToken);
+            var flags = given.Select(setting => new KeyValuePair<string, string?>(setting.Key, setting.Value)).ToList();
+            var flagNames = given.ToDictionary(setting => setting.Key, setting => setting.Flag, StringComparer.OrdinalIgnoreCase);
+            return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, flagNames, parseResult.GetValue(logLevel), parseResult.GetValue(demo), parseResult.InvocationConfiguration, cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> RunAsync(
-        string? configFile, IEnumerable<KeyValuePair<string, string?>> flags, LogLevel logLevel, bool withDemo, CancellationToken cancellationToken)
+        string? configFile,
+        IEnumerable<KeyValuePair<string, string?>> flags,
+        IReadOnlyDictionary<string, string> flagNames,
+        LogLevel logLevel,
+        bool withDemo,
+        InvocationConfiguration console,
+        CancellationToken cancellationToken)
     {
         IConfigurationRoot configuration;
         ThreadlineOptions options;
@@ -95,10 +101,8 @@ internal static class ServeCommand
         }
         catch (OptionsValidationException ex)
         {
-            await Console.Error.WriteLineAsync("threadline serve: the configuration is not valid:").ConfigureAwait(false);
-            foreach (var failure in ex.Failures)
-                await Console.Error.WriteLineAsync("  - " + failure).ConfigureAwait(false);
-            return ConfigurationErrorExitCode;
+            await ReportConfigurationErrorsAsync(ex.Failures.Select(failure => ByFlag(failure, flagNames)).ToList(), console.Error).ConfigureAwait(false);
+            return ExitCodes.Usage;
         }
 
         ThreadlineServer server;
@@ -109,17 +113,20 @@ internal static class ServeCommand
         catch (IOException ex)
         {
             // Kestrel reports a port in use (or an address not on this machine) as an IOException.
-            await Console.Error.WriteLineAsync($"threadline serve: could not listen: {ex.Message}").ConfigureAwait(false);
-            return StartFailureExitCode;
+            await console.Error.WriteLineAsync($"{CommandName}: could not listen: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return 0;
+            return ExitCodes.Success;
         }
 
         await using (server.ConfigureAwait(false))
         {
-            var demo = withDemo ? await StartDemoAsync(server, cancellationToken).ConfigureAwait(false) : null;
+            await console.Output.WriteLineAsync(ReadyMessage.Format(server.OtlpGrpcEndpoint, server.OtlpHttpEndpoint, server.ZipkinEndpoint, server.ApiEndpoint)).ConfigureAwait(false);
+            // Flushed even when a stop is already requested: the line is the promise that the server was up.
+            await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            var demo = withDemo ? await StartDemoAsync(server, console).ConfigureAwait(false) : null;
             try
             {
                 await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
@@ -133,27 +140,48 @@ internal static class ServeCommand
             using var drain = new CancellationTokenSource(ShutdownTimeout);
             await server.StopAsync(drain.Token).ConfigureAwait(false);
         }
-        return 0;
+        return ExitCodes.Success;
     }
 
-    private static async Task<DemoLauncher?> StartDemoAsync(ThreadlineServer server, CancellationToken cancellationToken)
+    private static async Task<DemoProgram?> StartDemoAsync(ThreadlineServer server, InvocationConfiguration console)
     {
         try
         {
-            var demo = await DemoLauncher.StartAsync(new DemoOptions { OtlpEndpoint = server.OtlpGrpcEndpoint }, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"Demo running: checkout traffic through {demo.GatewayEndpoint}; browse traces at {server.ApiEndpoint}api/v1/search?service=api-gateway");
+            var demo = DemoProgram.StartSupervised(server.OtlpGrpcEndpoint);
+            await console.Output.WriteLineAsync($"Demo: its traces will appear at {new Uri(server.ApiEndpoint, "/api/v1/search?service=api-gateway")}").ConfigureAwait(false);
+            // The backend stays up without the demo; say so if the demo ends by itself.
+            _ = demo.Exited.ContinueWith(
+                _ =>
+                {
+                    if (!demo.Stopping) console.Error.WriteLine($"{CommandName} --demo: the demo exited with code {demo.ExitCode}; the server keeps running.");
+                },
+                TaskScheduler.Default);
             return demo;
         }
-        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException)
+        catch (Exception exception) when (exception is InvalidOperationException or FileNotFoundException or System.ComponentModel.Win32Exception)
         {
-            // The backend stays up without the demo; say why the demo could not start.
-            await Console.Error.WriteLineAsync("threadline serve --demo: the demo did not start: " + exception.Message).ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"{CommandName} --demo: the demo did not start: {exception.Message}").ConfigureAwait(false);
             return null;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+    }
+
+    // A problem with a setting given as a flag is named by the flag, as the user typed it.
+    private static string ByFlag(string failure, IReadOnlyDictionary<string, string> flagNames)
+    {
+        var space = failure.IndexOf(' ', StringComparison.Ordinal);
+        return space > 0 && flagNames.TryGetValue(failure[..space], out var flag) ? flag + failure[space..] : failure;
+    }
+
+    // One problem is one line, as every usage error; several are all listed, so that one run finds them all.
+    private static async Task ReportConfigurationErrorsAsync(IReadOnlyList<string> failures, TextWriter error)
+    {
+        if (failures.Count == 1)
         {
-            return null;
+            await error.WriteLineAsync($"{CommandName}: {failures[0]}").ConfigureAwait(false);
+            return;
         }
+        await error.WriteLineAsync($"{CommandName}: the configuration has {failures.Count} problems:").ConfigureAwait(false);
+        foreach (var failure in failures) await error.WriteLineAsync("  - " + failure).ConfigureAwait(false);
     }
 
     private static void AddConsoleLogging(IServiceCollection services, IConfiguration configuration, LogLevel logLevel) =>

@@ -63,6 +63,7 @@ public sealed class DemoLauncher : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } problem) throw new ArgumentException(problem, nameof(options));
         var log = TextWriter.Synchronized(options.Log ?? Console.Error);
+        var exportFailures = new ExportFailureLog(log, options.OtlpEndpoint, TimeProvider.System);
 
         var processes = new List<ServiceProcess>();
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -70,7 +71,7 @@ public sealed class DemoLauncher : IAsyncDisposable
         try
         {
             // All at once: each binds a free port, so none waits for another's address before listening.
-            foreach (var name in DemoServiceNames.Checkout) processes.Add(ServiceProcess.Start(name, options, log));
+            foreach (var name in DemoServiceNames.Checkout) processes.Add(ServiceProcess.Start(name, options, log, exportFailures));
 
             var bound = await Task.WhenAll(processes.Select(p => p.Listening.WaitAsync(startup.Token))).ConfigureAwait(false);
             var endpoints = bound.SelectMany(e => e).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);

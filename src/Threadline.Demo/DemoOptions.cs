@@ -11,6 +11,9 @@ public sealed class DemoOptions
     /// <summary>The OTLP transport the services use. Default gRPC.</summary>
     public OtlpExportProtocol OtlpProtocol { get; set; } = OtlpExportProtocol.Grpc;
 
+    /// <summary>The highest <see cref="RequestsPerSecond"/>: more would measure the machine, not show a demo.</summary>
+    public const double MaxRequestsPerSecond = 1000;
+
     /// <summary>Average checkouts per second; arrivals are random (Poisson), as real users are. Default 5.</summary>
     public double RequestsPerSecond { get; set; } = 5;
 
@@ -30,8 +33,8 @@ public sealed class DemoOptions
     public double SlowInventoryRatio { get; set; } = 0.05;
 
     /// <summary>
-    /// The <c>threadline</c> program that runs the services (the apphost, or <c>threadline.dll</c>, which
-    /// runs under <c>dotnet</c>); null means the program running now. Tests point it at the CLI's build output.
+    /// The <c>threadline-demo</c> program that runs the services (the apphost, or <c>threadline-demo.dll</c>,
+    /// which runs under <c>dotnet</c>); null means the program running now. Tests point it at the demo's build output.
     /// </summary>
     public string? ExecutablePath { get; set; }
 
@@ -47,7 +50,7 @@ public sealed class DemoOptions
     /// <summary>The first problem with these options, or null when they are usable.</summary>
     public string? Validate() =>
         !OtlpEndpoint.IsAbsoluteUri ? "OtlpEndpoint must be an absolute URL, e.g. http://127.0.0.1:4317."
-        : !(RequestsPerSecond > 0 && RequestsPerSecond <= 1000) ? "RequestsPerSecond must be above 0 and at most 1000."
+        : !(RequestsPerSecond > 0 && RequestsPerSecond <= MaxRequestsPerSecond) ? $"RequestsPerSecond must be above 0 and at most {MaxRequestsPerSecond}."
         : MaxDuration is { } duration && duration <= TimeSpan.Zero ? "MaxDuration must be positive."
         : MaxRequests is < 1 ? "MaxRequests must be at least 1."
         : DeclinedPaymentRatio is < 0 or > 1 || double.IsNaN(DeclinedPaymentRatio) ? "DeclinedPaymentRatio must be between 0 and 1."

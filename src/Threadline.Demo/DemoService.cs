@@ -3,7 +3,7 @@ using Threadline.Demo.Services;
 
 namespace Threadline.Demo;
 
-/// <summary>Runs one demo service in this process: what <c>threadline demo-service &lt;name&gt;</c> does.</summary>
+/// <summary>Runs one demo service in this process: what <c>threadline-demo service &lt;name&gt;</c> does.</summary>
 public static class DemoService
 {
     /// <summary>

@@ -4,13 +4,13 @@ using Threadline.Sdk.Export.Otlp;
 namespace Threadline.Demo;
 
 /// <summary>
-/// The hidden <c>threadline demo-service</c> command line: <see cref="DemoLauncher"/> writes it and the
-/// CLI parses it, so both take the names from here.
+/// The <c>threadline-demo service</c> command line: <see cref="DemoLauncher"/> writes it and the
+/// program parses it, so both take the names from here.
 /// </summary>
 public static class DemoServiceCommandLine
 {
     /// <summary>The subcommand that runs one demo service.</summary>
-    public const string CommandName = "demo-service";
+    public const string CommandName = "service";
 
     /// <summary>The HTTP port option.</summary>
     public const string PortOption = "--port";

@@ -29,7 +29,7 @@ public sealed class DemoRun : IAsyncLifetime
         _demo = await DemoLauncher.StartAsync(new DemoOptions
         {
             OtlpEndpoint = Server.OtlpGrpcEndpoint,
-            ExecutablePath = ThreadlineProgram.Locate(),
+            ExecutablePath = DemoProgram.Locate(),
             RequestsPerSecond = 25,
             MaxRequests = Checkouts,
             // Rare paths made common, so that twenty checkouts surely hold some of each (1 in 4 exactly).

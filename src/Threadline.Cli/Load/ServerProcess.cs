@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Threadline.Demo;
+using Threadline.CommandLine;
 
 namespace Threadline.Cli.Load;
 
@@ -35,7 +35,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
-        var start = ThreadlineProgram.StartInfo();
+        var start = ProgramStart.Current();
         foreach (var argument in new[]
                  {
                      "serve", "--listen", "127.0.0.1",

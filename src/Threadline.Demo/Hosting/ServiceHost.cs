@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Threadline.Sdk;
+using Threadline.Sdk.Export.Otlp;
 
 namespace Threadline.Demo.Hosting;
 
@@ -23,7 +24,7 @@ internal static class ServiceHost
 
         // Tracing starts before the host and the HttpClient are built: both capture the installed
         // propagator when they are built. Disposed last, so that it exports what the stop produced.
-        await using var tracing = service.IsTraced ? StartTracing(service.Name, options) : null;
+        await using var tracing = service.IsTraced ? StartTracing(service.Name, options, ExportFailureReporter(service.Name, options, supervisor)) : null;
 
         var endpoints = new ServiceEndpoints();
         var peers = new PeerDirectory(options.Peers);
@@ -68,7 +69,16 @@ internal static class ServiceHost
         await app.StopAsync(stopTimeout.Token).ConfigureAwait(false);
     }
 
-    private static TracingSession StartTracing(string serviceName, DemoServiceOptions options) =>
+    // A failed export goes to the launcher, which tells the user once for all services; run alone,
+    // the service tells the user itself, on standard error.
+    private static Action<string> ExportFailureReporter(string serviceName, DemoServiceOptions options, SupervisorLink? supervisor)
+    {
+        if (supervisor is not null) return detail => SupervisorLink.Send(SupervisorMessage.ExportFailed(serviceName, detail));
+        var log = new ExportFailureLog(Console.Error, options.OtlpEndpoint, TimeProvider.System);
+        return detail => log.Report(serviceName, detail);
+    }
+
+    private static TracingSession StartTracing(string serviceName, DemoServiceOptions options, Action<string> exportFailed) =>
         ThreadlineTracing.Start(tracing =>
         {
             tracing.ServiceName = serviceName;
@@ -84,6 +94,10 @@ internal static class ServiceHost
             {
                 otlp.Endpoint = options.OtlpEndpoint;
                 otlp.Protocol = options.OtlpProtocol;
+                otlp.OnDiagnostic = diagnostic =>
+                {
+                    if (diagnostic.Kind == OtlpDiagnosticKind.ExportFailed) exportFailed(diagnostic.Message);
+                };
             });
         });
 

@@ -1,9 +1,10 @@
 using System.Diagnostics;
+using Threadline.CommandLine;
 
 namespace Threadline.Demo.Hosting;
 
 /// <summary>
-/// The launcher's side of one service: a <c>threadline demo-service NAME --supervised</c> child process,
+/// The launcher's side of one service: a <c>threadline-demo service NAME --supervised</c> child process,
 /// the handshake with it, and stopping it (close its standard input; kill its tree if it does not exit in time).
 /// </summary>
 internal sealed class ServiceProcess
@@ -12,16 +13,18 @@ internal sealed class ServiceProcess
 
     private readonly Process _process;
     private readonly TextWriter _log;
+    private readonly ExportFailureLog _exportFailures;
     private readonly Queue<string> _recentErrors = new();
     private readonly TaskCompletionSource<IReadOnlyDictionary<string, Uri>> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _exited;
 
-    private ServiceProcess(string name, Process process, TextWriter log)
+    private ServiceProcess(string name, Process process, TextWriter log, ExportFailureLog exportFailures)
     {
         Name = name;
         _process = process;
         _log = log;
+        _exportFailures = exportFailures;
         Id = process.Id;
         _process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         _process.ErrorDataReceived += (_, e) => OnError(e.Data);
@@ -42,9 +45,10 @@ internal sealed class ServiceProcess
 
     public bool HasExited => _exited.IsCompleted;
 
-    public static ServiceProcess Start(string name, DemoOptions options, TextWriter log)
+    public static ServiceProcess Start(string name, DemoOptions options, TextWriter log, ExportFailureLog exportFailures)
     {
-        var start = ThreadlineProgram.StartInfo(options.ExecutablePath);
+        // The services are this same program (threadline-demo service NAME), unless told where it is.
+        var start = options.ExecutablePath is null ? ProgramStart.Current() : ProgramStart.At(options.ExecutablePath);
         foreach (var argument in DemoServiceCommandLine.SupervisedArguments(name, options.OtlpEndpoint, options.OtlpProtocol))
             start.ArgumentList.Add(argument);
         start.UseShellExecute = false;
@@ -55,7 +59,7 @@ internal sealed class ServiceProcess
         start.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(start)
             ?? throw new InvalidOperationException($"Could not start {start.FileName} for {name}.");
-        return new ServiceProcess(name, process, log);
+        return new ServiceProcess(name, process, log, exportFailures);
     }
 
     /// <summary>Tells the service where everyone is.</summary>
@@ -131,6 +135,9 @@ internal sealed class ServiceProcess
                 break;
             case SupervisorMessage.ReadyType:
                 _ready.TrySetResult();
+                break;
+            case SupervisorMessage.ExportFailedType:
+                _exportFailures.Report(Name, message.Detail ?? "an export failed");
                 break;
         }
     }

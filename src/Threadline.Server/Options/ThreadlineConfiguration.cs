@@ -1,5 +1,7 @@
 using System.Collections;
+using System.ComponentModel;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -18,37 +20,71 @@ public static class ThreadlineConfiguration
     /// </summary>
     public const string EnvironmentPrefix = "THREADLINE_";
 
-    private static readonly HashSet<string> KnownKeys = CollectKeys(typeof(ThreadlineOptions), prefix: "");
+    // Every setting's key below the section, with the type its value must convert to.
+    private static readonly Dictionary<string, Type> KnownKeys = CollectKeys(typeof(ThreadlineOptions), prefix: "");
 
     /// <summary>
     /// Layers <paramref name="jsonFile"/> (when given), the <c>THREADLINE_</c> entries of
     /// <paramref name="environment"/>, and <paramref name="overrides"/> (full keys such as
     /// <c>Threadline:Api:Port</c>, as the command line sets them), later layers winning.
     /// </summary>
-    /// <exception cref="OptionsValidationException">The file is missing or is not valid JSON.</exception>
+    /// <exception cref="OptionsValidationException">
+    /// The file is missing, is a directory, is not valid JSON (the message names the line and column),
+    /// or has no <c>Threadline</c> section.
+    /// </exception>
     public static IConfigurationRoot Build(
         string? jsonFile,
         IDictionary environment,
         IEnumerable<KeyValuePair<string, string?>> overrides)
     {
         var builder = new ConfigurationBuilder();
-        if (!string.IsNullOrEmpty(jsonFile))
-        {
-            var path = Path.GetFullPath(jsonFile);
-            if (!File.Exists(path))
-                throw Invalid($"The configuration file '{path}' does not exist.");
-            builder.AddJsonFile(path, optional: false, reloadOnChange: false);
-        }
+        if (!string.IsNullOrEmpty(jsonFile)) builder.AddConfiguration(ReadFile(jsonFile));
         builder.AddInMemoryCollection(FromEnvironment(environment));
         builder.AddInMemoryCollection(overrides);
+        return builder.Build();
+    }
+
+    private static IConfigurationRoot ReadFile(string jsonFile)
+    {
+        var path = Path.GetFullPath(jsonFile);
+        if (Directory.Exists(path))
+            throw Invalid($"The configuration file '{path}' is a directory; give the path of a JSON file.");
+        if (!File.Exists(path))
+            throw Invalid($"The configuration file '{path}' does not exist.");
+        IConfigurationRoot file;
         try
         {
-            return builder.Build();
+            file = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+        }
+        catch (InvalidDataException ex) when (Innermost(ex) is JsonException json)
+        {
+            throw Invalid($"The configuration file '{path}' is not valid JSON at line {json.LineNumber + 1}, column {json.BytePositionInLine + 1}: {Reason(json)}");
         }
         catch (InvalidDataException ex)
         {
-            throw Invalid($"The configuration file '{jsonFile}' is not valid JSON: {ex.InnerException?.Message ?? ex.Message}");
+            // The provider's own complaint, e.g. a key that appears twice; it names the key.
+            throw Invalid($"The configuration file '{path}' cannot be read: {Innermost(ex).Message}");
         }
+        // A file whose settings sit elsewhere would otherwise be ignored without a word.
+        if (!file.GetSection(ThreadlineOptions.SectionName).Exists())
+            throw Invalid($"The configuration file '{path}' has no \"{ThreadlineOptions.SectionName}\" section; put the settings in {{ \"{ThreadlineOptions.SectionName}\": {{ ... }} }} (see docs/configuration.md).");
+        return file;
+    }
+
+    // The provider wraps the parser's exception twice ("failed to load", "could not parse").
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is not null) exception = exception.InnerException;
+        return exception;
+    }
+
+    // System.Text.Json ends its message with the position, which the caller already gives as line and column.
+    private static string Reason(JsonException json)
+    {
+        var message = json.Message;
+        var position = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (position < 0) position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (position > 0 ? message[..position] : message).TrimEnd('.', ' ') + ".";
     }
 
     /// <summary>
@@ -60,24 +96,32 @@ public static class ThreadlineConfiguration
     {
         var section = configuration.GetSection(ThreadlineOptions.SectionName);
         var failures = new List<string>();
+        var convertible = new List<KeyValuePair<string, string?>>();
+        var unconvertible = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
         {
-            if (value is not null && !KnownKeys.Contains(key))
+            if (value is null) continue;
+            if (!KnownKeys.TryGetValue(key, out var type))
+            {
                 failures.Add($"{ThreadlineOptions.SectionName}:{key} is not a Threadline setting; see docs/configuration.md for the settings there are.");
+            }
+            else if (!Converts(value, type))
+            {
+                // Reported here, with every other problem, instead of stopping the binder at the first.
+                failures.Add($"{ThreadlineOptions.SectionName}:{key} must be {Describe(type)}, got '{value}'.");
+                unconvertible.Add(key);
+            }
+            else
+            {
+                convertible.Add(new(key, value));
+            }
         }
 
         var options = new ThreadlineOptions();
-        try
-        {
-            section.Bind(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder names the key and the value it could not convert.
-            failures.Add(ex.Message);
-        }
-        if (failures.Count == 0)
-            failures.AddRange(ThreadlineOptionsValidator.Validate(options));
+        new ConfigurationBuilder().AddInMemoryCollection(convertible).Build().Bind(options);
+        // A setting that did not convert kept its default; its range is not what is wrong with it.
+        failures.AddRange(ThreadlineOptionsValidator.Validate(options)
+            .Where(failure => !unconvertible.Any(key => failure.StartsWith($"{ThreadlineOptions.SectionName}:{key} ", StringComparison.OrdinalIgnoreCase))));
         if (failures.Count > 0)
             throw new OptionsValidationException(ThreadlineOptions.SectionName, typeof(ThreadlineOptions), failures);
         return options;
@@ -97,29 +141,58 @@ public static class ThreadlineConfiguration
             if (entry.Key is string name && name.StartsWith(EnvironmentPrefix, StringComparison.OrdinalIgnoreCase) && name.Length > EnvironmentPrefix.Length)
             {
                 var relative = name[EnvironmentPrefix.Length..].Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal);
-                // Other tools share the THREADLINE_ prefix (THREADLINE_EXECUTABLE, a user's own
+                // Other tools share the THREADLINE_ prefix (THREADLINE_DEMO_EXECUTABLE, a user's own
                 // THREADLINE_HOME): a flat name that is no setting is theirs, not a typo of ours.
                 // Nested names (THREADLINE_RECEIVERS__...) are ours, and a wrong one is reported.
-                if (!relative.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal) && !KnownKeys.Contains(relative)) continue;
+                if (!relative.Contains(ConfigurationPath.KeyDelimiter, StringComparison.Ordinal) && !KnownKeys.ContainsKey(relative)) continue;
                 yield return new(ThreadlineOptions.SectionName + ConfigurationPath.KeyDelimiter + relative, entry.Value as string);
             }
         }
     }
 
-    private static HashSet<string> CollectKeys(Type type, string prefix)
+    private static Dictionary<string, Type> CollectKeys(Type type, string prefix)
     {
-        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var keys = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (property.SetMethod is null) continue;
             var key = prefix + property.Name;
             var isSection = property.PropertyType.IsClass && property.PropertyType != typeof(string);
             if (isSection)
-                keys.UnionWith(CollectKeys(property.PropertyType, key + ConfigurationPath.KeyDelimiter));
+            {
+                foreach (var (nested, nestedType) in CollectKeys(property.PropertyType, key + ConfigurationPath.KeyDelimiter)) keys[nested] = nestedType;
+            }
             else
-                keys.Add(key);
+            {
+                keys[key] = property.PropertyType;
+            }
         }
         return keys;
+    }
+
+    private static bool Converts(string value, Type type)
+    {
+        var converter = TypeDescriptor.GetConverter(Nullable.GetUnderlyingType(type) ?? type);
+        try
+        {
+            // The binder converts the same way, with the invariant culture.
+            converter.ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or NotSupportedException or OverflowException || ex.InnerException is FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string Describe(Type type)
+    {
+        var value = Nullable.GetUnderlyingType(type) ?? type;
+        return value == typeof(int) || value == typeof(long) ? "a whole number"
+            : value == typeof(double) ? "a number"
+            : value == typeof(bool) ? "true or false"
+            : value.IsEnum ? "one of " + string.Join(", ", Enum.GetNames(value))
+            : "text";
     }
 
     private static OptionsValidationException Invalid(string message) =>

@@ -117,6 +117,60 @@ public sealed class ThreadlineConfigurationTests : IDisposable
         Assert.Contains(error.Failures, f => f.Contains("not valid JSON", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Json_syntax_error_names_the_line_and_column()
+    {
+        // Line 3 lacks a comma before "x", the 28th character on it.
+        var path = WriteFile("{\n  \"Threadline\": {\n    \"Api\": { \"Port\": 16686 \"x\": 1 }\n  }\n}\n");
+
+        var error = Assert.Throws<OptionsValidationException>(() => ThreadlineConfiguration.Load(path, NoEnvironment, NoFlags));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains(path, failure, StringComparison.Ordinal);
+        Assert.Contains("not valid JSON at line 3, column 28", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void File_without_a_Threadline_section_is_an_error_not_ignored()
+    {
+        var path = WriteFile("""{ "Api": { "Port": 1234 } }""");
+
+        var error = Assert.Throws<OptionsValidationException>(() => ThreadlineConfiguration.Load(path, NoEnvironment, NoFlags));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains(path, failure, StringComparison.Ordinal);
+        Assert.Contains("has no \"Threadline\" section", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Directory_given_as_the_file_says_so()
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => ThreadlineConfiguration.Load(_directory, NoEnvironment, NoFlags));
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains($"'{_directory}' is a directory", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Type_error_is_reported_together_with_every_other_error()
+    {
+        var path = WriteFile("""
+            { "Threadline": { "Ingest": { "Workers": "zero", "MaxQueuedSpans": 0 }, "Api": { "Port": 70000 }, "Receivers": { "ZipkinPrt": 1 } } }
+            """);
+
+        var error = Assert.Throws<OptionsValidationException>(() => ThreadlineConfiguration.Load(path, NoEnvironment, [new("Threadline:Receivers:OtlpHttpPort", "http")]));
+
+        Assert.Equal(
+            [
+                "Threadline:Api:Port must be 0-65535 (0 picks a free port), got 70000.",
+                "Threadline:Ingest:MaxQueuedSpans must be between 1 and 100000000, got 0.",
+                "Threadline:Ingest:Workers must be a whole number, got 'zero'.",
+                "Threadline:Receivers:OtlpHttpPort must be a whole number, got 'http'.",
+                "Threadline:Receivers:ZipkinPrt is not a Threadline setting; see docs/configuration.md for the settings there are.",
+            ],
+            error.Failures.Order(StringComparer.Ordinal));
+    }
+
     private string WriteFile(string json)
     {
         var path = Path.Combine(_directory, "threadline.json");
