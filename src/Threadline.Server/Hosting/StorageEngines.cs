@@ -23,15 +23,17 @@ public static class StorageEngines
     public static IReadOnlyList<string> Names { get; } = [.. All.Select(e => e.Name)];
 
     /// <summary>
-    /// Every problem with the engine choice and the chosen engine's options, each relative to the
-    /// <c>Storage</c> section (e.g. <c>Memory:MaxSpans must be at least 1, got 0.</c>).
+    /// Every problem with the engine choice and with each engine's options, each relative to the
+    /// <c>Storage</c> section (e.g. <c>Memory:MaxSpans must be at least 1, got 0.</c>). Every
+    /// engine's section is checked, chosen or not, so a bad value is reported before it matters.
     /// </summary>
     public static IReadOnlyList<string> Problems(StorageOptions storage)
     {
-        var engine = Find(storage.Engine);
-        if (engine is null)
-            return [$"Engine must be one of: {string.Join(", ", Names)}; got '{storage.Engine}'."];
-        return engine.Problems(storage);
+        var problems = new List<string>();
+        if (Find(storage.Engine) is null)
+            problems.Add($"Engine must be one of: {string.Join(", ", Names)}; got '{storage.Engine}'.");
+        foreach (var engine in All) problems.AddRange(engine.Problems(storage));
+        return problems;
     }
 
     /// <summary>Registers the chosen engine as the <c>ITraceStore</c>.</summary>
