@@ -27,6 +27,9 @@ public sealed class TraceIngestService
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentException.ThrowIfNullOrEmpty(protocol);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(dropped);
+        ArgumentNullException.ThrowIfNull(logger);
         _queue = queue;
         _protocol = protocol;
         _metrics = metrics;
