@@ -12,6 +12,7 @@ namespace Threadline.Benchmarks.Pipeline;
 /// </summary>
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
+[MedianColumn]
 public class SpanLimitsBenchmarks
 {
     private const int SpansPerBatch = 100;

@@ -61,9 +61,10 @@ public sealed class SpanLimitsStage : IBatchConsumer
         var keptSizes = new List<long>(limited.Length);
         lock (_budgetLock)
         {
+            var now = _budget.Now();
             for (var i = 0; i < limited.Length; i++)
             {
-                if (!_budget.TryCharge(limited[i].TraceId, sizes[i])) continue;
+                if (!_budget.TryCharge(limited[i].TraceId, sizes[i], now)) continue;
                 kept.Add(limited[i]);
                 keptSizes.Add(sizes[i]);
             }

@@ -32,10 +32,16 @@ internal sealed class TraceByteBudget
     /// <summary>Traces remembered now.</summary>
     public int TrackedTraces => _traces.Count;
 
-    /// <summary>Adds <paramref name="bytes"/> to the trace and returns true, or returns false (adding nothing) when that would pass the limit.</summary>
-    public bool TryCharge(TraceId trace, long bytes)
+    /// <summary>Now, on the clock <see cref="TryCharge"/> expects.</summary>
+    public long Now() => _time.GetTimestamp();
+
+    /// <summary>
+    /// Adds <paramref name="bytes"/> to the trace and returns true, or returns false (adding
+    /// nothing) when that would pass the limit. <paramref name="now"/> comes from <see cref="Now"/>,
+    /// read once per batch.
+    /// </summary>
+    public bool TryCharge(TraceId trace, long bytes, long now)
     {
-        var now = _time.GetTimestamp();
         while (_order.TryPeek(out var oldest) && now - oldest.FirstSeen >= _windowTicks) Forget(_order.Dequeue());
         if (!_traces.ContainsKey(trace))
         {
