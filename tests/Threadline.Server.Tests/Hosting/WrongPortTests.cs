@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Threadline.Protocol.Otlp;
+using Threadline.Server.Hosting;
 using Threadline.Server.Tests.Infrastructure;
 using Threadline.Server.Tests.Metrics;
 
@@ -64,5 +68,55 @@ public sealed class WrongPortTests
         Assert.Contains("Nothing here answers GET /favicon.ico", await response.Content.ReadAsStringAsync(TestContext.Timeout), StringComparison.Ordinal);
         var metrics = await MetricsEndpointTests.ScrapeAsync(server.ApiEndpoint);
         Assert.Equal(0, metrics.Sum("threadline_receiver_requests_total", ("outcome", "wrong_port")));
+    }
+}
+
+/// <summary>The wrong-port log line is rate-limited, so a misconfigured fleet cannot flood the log.</summary>
+public sealed class WrongPortLoggingTests
+{
+    [Fact]
+    public async Task Many_misdirected_exports_log_one_line_and_every_one_is_counted()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var server = await ThreadlineServer.StartAsync(TestServer.EphemeralOptions(),
+            services => services.AddSingleton<ILoggerProvider>(logs), TestContext.Timeout);
+
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await HttpTestClient.PostAsync(server.ApiEndpoint, "/v1/traces", [], "application/x-protobuf");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        }
+
+        var lines = logs.Messages(nameof(WrongPortResponder));
+        var line = Assert.Single(lines);
+        Assert.Contains($"POST /v1/traces arrived on port {server.ApiEndpoint.Port}", line, StringComparison.Ordinal);
+        var metrics = await MetricsEndpointTests.ScrapeAsync(server.ApiEndpoint);
+        Assert.Equal(5, metrics.Value("threadline_receiver_requests_total", ("protocol", "unknown"), ("outcome", "wrong_port")));
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<(string Category, string Message)> _messages = new();
+
+        public IReadOnlyList<string> Messages(string categoryEndsWith) =>
+            [.. _messages.Where(m => m.Category.EndsWith(categoryEndsWith, StringComparison.Ordinal)).Select(m => m.Message)];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<(string, string)> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) messages.Enqueue((category, formatter(state, exception)));
+            }
+        }
     }
 }
