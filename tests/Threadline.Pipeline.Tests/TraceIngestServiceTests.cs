@@ -58,6 +58,21 @@ public sealed class TraceIngestServiceTests
         Assert.Equal(4, metrics.Sum("threadline_receiver_requests", "protocol", ReceiverMetrics.Zipkin));
     }
 
+    [Fact]
+    public async Task A_request_whose_every_span_was_invalid_is_counted_as_invalid_not_accepted()
+    {
+        using var metrics = new RecordedMetrics();
+        await using var queue = new IngestQueue(new StoreWriter(new GatedStore(gateOpen: true)), new IngestQueueOptions());
+        var ingest = Service(queue, ReceiverMetrics.Zipkin, metrics);
+
+        var result = await ingest.IngestAsync(new DecodedSpans([], RejectedSpans: 3, "bad ids"), CancellationToken.None).Guarded();
+
+        Assert.Equal((IngestOutcome.Accepted, 3), (result.Outcome, result.RejectedSpans));
+        Assert.Equal(1, metrics.Sum("threadline_receiver_requests", "outcome", "invalid"));
+        Assert.Equal(0, metrics.Sum("threadline_receiver_requests", "outcome", "accepted"));
+        Assert.Equal(3, metrics.Sum("threadline_receiver_spans", "outcome", "invalid"));
+    }
+
     private static TraceIngestService Service(IngestQueue queue, string protocol, RecordedMetrics metrics) =>
         new(queue, protocol, new ReceiverMetrics(metrics.Meter), new DroppedSpans(metrics.Meter), TimeSpan.FromSeconds(2), NullLogger<TraceIngestService>.Instance);
 }

@@ -73,7 +73,9 @@ public sealed class TraceIngestService
             return Result(IngestOutcome.StoreFailed, decoded,
                 $"The store failed to accept the spans; retry after {RetryAfter.TotalSeconds:0.###} s.");
         }
-        Count(IngestOutcome.Accepted, spans.Count);
+        // A request whose every span was refused by the decoder kept nothing: count it as invalid.
+        if (spans.Count == 0 && decoded.RejectedSpans > 0) _metrics.Request(_protocol, "invalid");
+        else Count(IngestOutcome.Accepted, spans.Count);
         return Result(IngestOutcome.Accepted, decoded, decoded.ErrorMessage);
     }
 
