@@ -1,19 +1,21 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Threadline.Core.Model;
-using Threadline.Storage;
 
 namespace Threadline.Pipeline;
 
 /// <summary>
-/// The bounded queue between receivers and the store. Receivers hand over decoded spans with
-/// <see cref="TryEnqueue"/>, which never blocks: it admits the spans or refuses them at once
-/// when the queue is full, so that the receiver can answer 429 / RESOURCE_EXHAUSTED. Worker
-/// tasks gather queued submissions into store appends and complete each submission's ticket
-/// once the store accepted it. Every refusal and failure is counted in <see cref="Statistics"/>.
+/// The bounded queue between receivers and the pipeline's stages. Receivers hand over decoded
+/// spans with <see cref="TryEnqueue"/>, which never blocks: it admits the spans or refuses them
+/// at once when the queue is full, so that the receiver can answer 429 / RESOURCE_EXHAUSTED.
+/// Worker tasks gather queued submissions into batches, hand each to the first
+/// <see cref="IBatchConsumer"/> (which passes it down the stages to the store), and complete each
+/// submission's ticket once the stages handled it. Every refusal and failure is counted in
+/// <see cref="Statistics"/>.
 /// </summary>
 public sealed class IngestQueue : IAsyncDisposable
 {
-    private readonly ITraceStore _store;
+    private readonly IBatchConsumer _firstStage;
     private readonly int _maxQueuedSpans;
     private readonly int _maxSpansPerAppend;
     private readonly Channel<IngestTicket> _submissions;
@@ -27,18 +29,21 @@ public sealed class IngestQueue : IAsyncDisposable
     private long _acceptedRequests;
     private long _rejectedSpans;
     private long _rejectedRequests;
-    private long _storedSpans;
+    private long _consumedSpans;
     private long _failedAppends;
     private long _failedSpans;
 
     /// <summary>Creates the queue and starts its workers.</summary>
+    /// <param name="firstStage">Where batches go: the first stage of the pipeline.</param>
+    /// <param name="options">The queue's bounds.</param>
+    /// <param name="meter">Where the queue reports <c>threadline_ingest_queue_*</c>; none when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public IngestQueue(ITraceStore store, IngestQueueOptions options)
+    public IngestQueue(IBatchConsumer firstStage, IngestQueueOptions options, Meter? meter = null)
     {
-        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(firstStage);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _store = store;
+        _firstStage = firstStage;
         _maxQueuedSpans = options.MaxQueuedSpans;
         _maxSpansPerAppend = options.MaxSpansPerAppend;
 
@@ -53,15 +58,16 @@ public sealed class IngestQueue : IAsyncDisposable
         _abandonToken = _abandon.Token;
         _workers = new Task[options.Workers];
         for (var i = 0; i < _workers.Length; i++) _workers[i] = Task.Run(RunWorkerAsync);
+        if (meter is not null) Publish(meter);
     }
 
-    /// <summary>The queue's counters: admitted, refused, stored and failed spans, and the queue's depth.</summary>
+    /// <summary>The queue's counters: admitted, refused, handled and failed spans, and the queue's depth.</summary>
     public IngestStatistics Statistics => new(
         AcceptedSpans: Interlocked.Read(ref _acceptedSpans),
         AcceptedRequests: Interlocked.Read(ref _acceptedRequests),
         RejectedSpans: Interlocked.Read(ref _rejectedSpans),
         RejectedRequests: Interlocked.Read(ref _rejectedRequests),
-        StoredSpans: Interlocked.Read(ref _storedSpans),
+        ConsumedSpans: Interlocked.Read(ref _consumedSpans),
         FailedAppends: Interlocked.Read(ref _failedAppends),
         FailedSpans: Interlocked.Read(ref _failedSpans),
         QueuedSpans: Interlocked.Read(ref _queuedSpans),
@@ -98,10 +104,10 @@ public sealed class IngestQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops admitting submissions and waits until everything admitted has reached the store.
+    /// Stops admitting submissions and waits until the stages have handled everything admitted.
     /// When <paramref name="cancellationToken"/> fires first, shutdown stops being graceful:
-    /// the store append in progress is cancelled, the tickets still queued are cancelled
-    /// (and counted as failed) without reaching the store, and this returns without waiting.
+    /// the batch in progress is cancelled, the tickets still queued are cancelled (and counted
+    /// as failed) without reaching the stages, and this returns without waiting.
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -116,11 +122,36 @@ public sealed class IngestQueue : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the queue and waits for every admitted submission to reach the store.</summary>
+    /// <summary>Stops the queue and waits until the stages have handled every admitted submission.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _abandon.Dispose();
+    }
+
+    // Observable instruments read the counters above when scraped, so the hot path pays nothing extra.
+    private void Publish(Meter meter)
+    {
+        meter.CreateObservableGauge("threadline_ingest_queue_spans", () => Interlocked.Read(ref _queuedSpans), "{span}",
+            "Spans admitted and not yet handled by the pipeline (waiting or being written).");
+        meter.CreateObservableGauge("threadline_ingest_queue_peak_spans", () => Interlocked.Read(ref _peakQueuedSpans), "{span}",
+            "The most spans the queue has held at once since start.");
+        meter.CreateObservableGauge("threadline_ingest_queue_capacity_spans", () => (long)_maxQueuedSpans, "{span}",
+            "The queue's bound (Threadline:Ingest:MaxQueuedSpans); a request that would pass it is refused.");
+        meter.CreateObservableCounter("threadline_ingest_queue_admitted_spans", () => Interlocked.Read(ref _acceptedSpans), "{span}",
+            "Spans admitted into the queue.");
+        meter.CreateObservableCounter("threadline_ingest_queue_admitted_requests", () => Interlocked.Read(ref _acceptedRequests), "{request}",
+            "Requests admitted into the queue.");
+        meter.CreateObservableCounter("threadline_ingest_queue_refused_spans", () => Interlocked.Read(ref _rejectedSpans), "{span}",
+            "Spans refused because the queue was full or stopping (the sender was told to retry).");
+        meter.CreateObservableCounter("threadline_ingest_queue_refused_requests", () => Interlocked.Read(ref _rejectedRequests), "{request}",
+            "Requests refused because the queue was full or stopping.");
+        meter.CreateObservableCounter("threadline_ingest_queue_consumed_spans", () => Interlocked.Read(ref _consumedSpans), "{span}",
+            "Spans the pipeline's stages handled (stored, or dropped and counted).");
+        meter.CreateObservableCounter("threadline_ingest_queue_failed_batches", () => Interlocked.Read(ref _failedAppends), "{batch}",
+            "Batches a stage failed (the store threw); their senders were told to retry.");
+        meter.CreateObservableCounter("threadline_ingest_queue_failed_spans", () => Interlocked.Read(ref _failedSpans), "{span}",
+            "Admitted spans whose batch failed or was abandoned at shutdown.");
     }
 
     private bool TryReserve(int count)
@@ -188,14 +219,14 @@ public sealed class IngestQueue : IAsyncDisposable
 
     private async Task AppendAsync(List<IngestTicket> batch, int spanCount)
     {
-        // Once shutdown has given up, what is still queued is let go without calling the store.
+        // Once shutdown has given up, what is still queued is let go without calling the stages.
         var abandoned = _abandonToken.IsCancellationRequested;
         Exception? failure = null;
         if (!abandoned)
         {
             try
             {
-                await _store.AppendAsync(Coalesce(batch, spanCount), _abandonToken).ConfigureAwait(false);
+                await _firstStage.ConsumeAsync(Coalesce(batch, spanCount), _abandonToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (_abandonToken.IsCancellationRequested)
             {
@@ -207,7 +238,7 @@ public sealed class IngestQueue : IAsyncDisposable
             }
         }
 
-        // Released only now, after the store answered, so that the bound covers spans being
+        // Released only now, after the stages answered, so that the bound covers spans being
         // appended as well as spans waiting.
         Interlocked.Add(ref _queuedSpans, -spanCount);
 
@@ -224,7 +255,7 @@ public sealed class IngestQueue : IAsyncDisposable
         }
         else
         {
-            Interlocked.Add(ref _storedSpans, spanCount);
+            Interlocked.Add(ref _consumedSpans, spanCount);
             foreach (var ticket in batch) ticket.MarkStored();
         }
     }

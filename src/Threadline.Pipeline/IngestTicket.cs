@@ -25,8 +25,9 @@ public sealed class IngestTicket
     public int SpanCount { get; }
 
     /// <summary>
-    /// Completes when the store has accepted the spans (durably, for a durable engine). Faults
-    /// with the store's exception when the store failed (answer 503, retryable); is cancelled
+    /// Completes when the pipeline's stages have handled the spans: the store accepted them
+    /// (durably, for a durable engine), or a stage dropped them and counted it. Faults with the
+    /// stage's exception when a stage or the store failed (answer 503, retryable); is cancelled
     /// when the queue was stopped without waiting for it.
     /// </summary>
     public Task Completion => _stored.Task;

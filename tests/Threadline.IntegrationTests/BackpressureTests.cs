@@ -85,7 +85,7 @@ public sealed class BackpressureTests
 
         var statistics = queue.Statistics;
         Assert.True(statistics.RejectedRequests >= 1);
-        Assert.Equal(QueueCapacity + 1, statistics.StoredSpans);
+        Assert.Equal(QueueCapacity + 1, statistics.ConsumedSpans);
         Assert.Equal(0, statistics.FailedSpans);
     }
 

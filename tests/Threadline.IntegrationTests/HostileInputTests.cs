@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Threadline.Core.Model;
+using Threadline.Pipeline.Limits;
 using Threadline.Protocol.Otlp;
 
 namespace Threadline.IntegrationTests;
@@ -27,7 +28,7 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public async Task Multi_megabyte_string_attribute_is_stored_whole_and_others_keep_being_served()
+    public async Task Multi_megabyte_string_attribute_is_stored_cut_to_the_value_limit_and_others_keep_being_served()
     {
         await using var server = await TestServer.StartAsync();
         var huge = new string('x', 8 * 1024 * 1024);
@@ -37,11 +38,11 @@ public sealed class HostileInputTests
         Assert.Equal(HttpStatusCode.OK, hostile.Status);
         Assert.Equal(HttpStatusCode.OK, normal);
         var stored = Assert.Single(await server.Api.GetTraceAsync(TraceFor(2).ToString()));
-        Assert.Equal(huge.Length, stored.Attributes.Single(a => a.Key == "payload").Value.AsString().Length);
+        Assert.Equal(new SpanLimitsOptions().MaxAttributeValueBytes, stored.Attributes.Single(a => a.Key == "payload").Value.AsString().Length);
     }
 
     [Fact]
-    public async Task Hundreds_of_thousands_of_tiny_attributes_are_stored_and_others_keep_being_served()
+    public async Task Hundreds_of_thousands_of_tiny_attributes_are_stored_up_to_the_count_limit_and_others_keep_being_served()
     {
         await using var server = await TestServer.StartAsync();
         var attributes = Enumerable.Range(0, 300_000).Select(i => new KeyValue("k" + i, i)).ToArray();
@@ -51,7 +52,8 @@ public sealed class HostileInputTests
         Assert.Equal(HttpStatusCode.OK, hostile.Status);
         Assert.Equal(HttpStatusCode.OK, normal);
         var stored = Assert.Single(await server.Api.GetTraceAsync(TraceFor(3).ToString()));
-        Assert.Equal(300_000, stored.Attributes.Length);
+        var limit = new SpanLimitsOptions().MaxAttributesPerSpan;
+        Assert.Equal((limit, (uint)(300_000 - limit)), (stored.Attributes.Length, stored.DroppedAttributesCount));
     }
 
     private static async Task<((HttpStatusCode Status, string Body) Hostile, HttpStatusCode Normal)> SendAlongsideNormalAsync(TestServer server, Span hostileSpan)

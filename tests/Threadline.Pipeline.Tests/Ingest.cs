@@ -1,3 +1,4 @@
+using Threadline.Pipeline.Stages;
 using Threadline.Testing;
 namespace Threadline.Pipeline.Tests;
 
@@ -20,7 +21,7 @@ internal sealed class Ingest : IAsyncDisposable
     public static Ingest Start(IngestQueueOptions options, GatedStore? store = null)
     {
         store ??= new GatedStore();
-        return new Ingest(store, new IngestQueue(store, options));
+        return new Ingest(store, new IngestQueue(new StoreWriter(store), options));
     }
 
     public async ValueTask DisposeAsync()

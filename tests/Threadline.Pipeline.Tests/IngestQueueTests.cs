@@ -1,3 +1,4 @@
+using Threadline.Pipeline.Stages;
 using Threadline.Testing;
 namespace Threadline.Pipeline.Tests;
 
@@ -20,7 +21,7 @@ public sealed class IngestQueueTests
         Assert.Equal(5, store.StoredSpans);
         Assert.Equal(5, (await store.GetTraceAsync(batch[0].TraceId, CancellationToken.None)).Count);
         var statistics = queue.Statistics;
-        Assert.Equal((5L, 1L, 5L, 0L, 0L), (statistics.AcceptedSpans, statistics.AcceptedRequests, statistics.StoredSpans, statistics.QueuedSpans, statistics.FailedSpans));
+        Assert.Equal((5L, 1L, 5L, 0L, 0L), (statistics.AcceptedSpans, statistics.AcceptedRequests, statistics.ConsumedSpans, statistics.QueuedSpans, statistics.FailedSpans));
     }
 
     [Fact]
@@ -34,7 +35,7 @@ public sealed class IngestQueueTests
 
         Assert.False(ticket.Completion.IsCompleted);
         Assert.Equal(0, store.StoredSpans);
-        Assert.Equal(0, queue.Statistics.StoredSpans);
+        Assert.Equal(0, queue.Statistics.ConsumedSpans);
 
         store.Open();
         await ticket.Completion.Guarded();
@@ -95,7 +96,7 @@ public sealed class IngestQueueTests
         Assert.NotNull(later);
         await later.Completion.Guarded();
         Assert.Equal(20, store.StoredSpans);
-        Assert.Equal((20L, 5L, 1L), (queue.Statistics.StoredSpans, queue.Statistics.RejectedSpans, queue.Statistics.RejectedRequests));
+        Assert.Equal((20L, 5L, 1L), (queue.Statistics.ConsumedSpans, queue.Statistics.RejectedSpans, queue.Statistics.RejectedRequests));
     }
 
     [Fact]
@@ -146,14 +147,14 @@ public sealed class IngestQueueTests
         Assert.Same(outage, await Assert.ThrowsAsync<IOException>(() => first.Completion.Guarded()));
         Assert.Same(outage, await Assert.ThrowsAsync<IOException>(() => second.Completion.Guarded()));
         var afterOutage = queue.Statistics;
-        Assert.Equal((2L, 7L, 0L, 0L), (afterOutage.FailedAppends, afterOutage.FailedSpans, afterOutage.QueuedSpans, afterOutage.StoredSpans));
+        Assert.Equal((2L, 7L, 0L, 0L), (afterOutage.FailedAppends, afterOutage.FailedSpans, afterOutage.QueuedSpans, afterOutage.ConsumedSpans));
 
         store.Failure = null;
         var recovered = queue.TryEnqueue(Spans.Batch(2))!;
         await recovered.Completion.Guarded();
 
         Assert.Equal(2, store.StoredSpans);
-        Assert.Equal((2L, 2L), (queue.Statistics.FailedAppends, queue.Statistics.StoredSpans));
+        Assert.Equal((2L, 2L), (queue.Statistics.FailedAppends, queue.Statistics.ConsumedSpans));
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class IngestQueueTests
         Assert.All(admitted, t => Assert.True(t.Completion.IsCompletedSuccessfully));
         Assert.Equal(20, store.StoredSpans);
         var statistics = queue.Statistics;
-        Assert.Equal((20L, 0L, 4L, 1L), (statistics.StoredSpans, statistics.QueuedSpans, statistics.RejectedSpans, statistics.RejectedRequests));
+        Assert.Equal((20L, 0L, 4L, 1L), (statistics.ConsumedSpans, statistics.QueuedSpans, statistics.RejectedSpans, statistics.RejectedRequests));
     }
 
     [Fact]
@@ -224,7 +225,7 @@ public sealed class IngestQueueTests
         await queue.StopAsync(CancellationToken.None).Guarded();
         Assert.Equal(0, store.StoredSpans);
         var statistics = queue.Statistics;
-        Assert.Equal((5L, 0L, 0L, 0L), (statistics.FailedSpans, statistics.FailedAppends, statistics.StoredSpans, statistics.QueuedSpans));
+        Assert.Equal((5L, 0L, 0L, 0L), (statistics.FailedSpans, statistics.FailedAppends, statistics.ConsumedSpans, statistics.QueuedSpans));
     }
 
     [Fact]
@@ -261,7 +262,7 @@ public sealed class IngestQueueTests
         const long Total = Producers * SubmissionsEach * SpansEach;
         Assert.Equal(Total, store.StoredSpans);
         var statistics = queue.Statistics;
-        Assert.Equal((Total, Total, 0L), (statistics.AcceptedSpans, statistics.StoredSpans, statistics.QueuedSpans));
+        Assert.Equal((Total, Total, 0L), (statistics.AcceptedSpans, statistics.ConsumedSpans, statistics.QueuedSpans));
         Assert.Equal(refusals, statistics.RejectedRequests);
         Assert.Equal(refusals * (long)SpansEach, statistics.RejectedSpans);
         Assert.InRange(statistics.PeakQueuedSpans, SpansEach, 200);
@@ -280,7 +281,7 @@ public sealed class IngestQueueTests
             _ => new IngestQueueOptions { MaxSpansPerAppend = -3 },
         };
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new IngestQueue(new GatedStore(), options));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new IngestQueue(new StoreWriter(new GatedStore()), options));
 
         Assert.Equal(option, error.ParamName);
     }

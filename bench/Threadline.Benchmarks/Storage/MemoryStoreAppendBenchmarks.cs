@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Threadline.Core.Model;
 using Threadline.Pipeline;
+using Threadline.Pipeline.Stages;
 using Threadline.Storage.Memory;
 
 namespace Threadline.Benchmarks.Storage;
@@ -93,7 +94,7 @@ public class MemoryStoreAppendBenchmarks
         }
 
         _store = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = MaxSpans });
-        _queue = new IngestQueue(_store, new IngestQueueOptions());
+        _queue = new IngestQueue(new StoreWriter(_store), new IngestQueueOptions());
 
         // Fill the store once so that measuring starts in the steady state (store full, evicting).
         foreach (var batch in _batches.AsSpan(0, MaxSpans / SpansPerBatch))

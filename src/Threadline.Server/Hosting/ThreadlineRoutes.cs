@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Grpc.AspNetCore;
@@ -13,13 +16,15 @@ namespace Threadline.Server.Hosting;
 
 /// <summary>
 /// One request pipeline serves every listener. gRPC calls on the gRPC port go straight to the
-/// gRPC receiver; everything else is routed, and each route answers only on its own port.
+/// gRPC receiver; everything else is routed, and each route answers only on its own port. A
+/// request nothing on its port takes gets the <see cref="WrongPortResponder"/>'s guide.
 /// </summary>
 internal static class ThreadlineRoutes
 {
     public static void Map(WebApplication app, ServerListeners listeners)
     {
         var services = app.Services;
+        var wrongPort = new WrongPortResponder(listeners, services.GetRequiredService<ReceiverMetrics>(), services.GetRequiredService<ILogger<WrongPortResponder>>());
         var aspNetCoreGrpc = services.GetRequiredService<ThreadlineOptions>().Receivers.UsesAspNetCoreGrpc;
         if (!aspNetCoreGrpc)
         {
@@ -36,12 +41,8 @@ internal static class ThreadlineRoutes
         app.Use(next => context =>
         {
             var required = context.GetEndpoint()?.Metadata.GetMetadata<ListenerRoleMetadata>();
-            if (required is not null && required.Role != listeners.RoleOf(context))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
-                return Task.CompletedTask;
-            }
-            return next(context);
+            var elsewhere = required is not null && required.Role != listeners.RoleOf(context);
+            return elsewhere || context.GetEndpoint() is null ? wrongPort.RespondAsync(context) : next(context);
         });
 
         if (aspNetCoreGrpc)
@@ -75,5 +76,8 @@ internal static class ThreadlineRoutes
         api.MapGet("/tags", catalog.TagKeysAsync);
         api.MapGet("/tags/{key}/values", catalog.TagValuesAsync);
         api.MapGet("/status", status.HandleAsync);
+
+        var metrics = services.GetRequiredService<MetricsEndpoint>();
+        app.MapGet(MetricsEndpoint.Path, metrics.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api));
     }
 }

@@ -139,7 +139,7 @@ public sealed class ThreadlineServer : IAsyncDisposable
             var queue = _app.Services.GetRequiredService<IngestQueue>();
             await queue.StopAsync(cancellationToken).ConfigureAwait(false);
             var statistics = queue.Statistics;
-            logger.LogInformation("Stopped: {StoredSpans} spans stored, {FailedSpans} failed or abandoned", statistics.StoredSpans, statistics.FailedSpans);
+            logger.LogInformation("Stopped: {ConsumedSpans} spans handled by the pipeline, {FailedSpans} failed or abandoned", statistics.ConsumedSpans, statistics.FailedSpans);
         }
         finally
         {

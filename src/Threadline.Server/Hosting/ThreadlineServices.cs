@@ -1,64 +1,92 @@
+using System.Diagnostics.Metrics;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline;
+using Threadline.Pipeline.Ingest;
+using Threadline.Pipeline.Limits;
+using Threadline.Pipeline.Stages;
 using Threadline.Query.Search;
 using Threadline.Server.Api;
-using Threadline.Server.Ingest;
+using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Grpc.AspNetCore;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
 using Threadline.Storage;
-using Threadline.Storage.Memory;
 
 namespace Threadline.Server.Hosting;
 
-/// <summary>Registers the server's parts: store, queue, ingest service, receivers and API endpoints.</summary>
+/// <summary>Registers the server's parts: meter, store, pipeline stages, queue, ingest services, receivers and endpoints.</summary>
 internal static class ThreadlineServices
 {
+    /// <summary>The name of the server's <see cref="Meter"/>, as <c>dotnet-counters</c> and the like see it.</summary>
+    public const string MeterName = "Threadline.Server";
+
     public static void Add(IServiceCollection services, ThreadlineOptions options)
     {
         services.AddSingleton(options);
         services.AddSingleton<ServerReadiness>();
-        services.AddSingleton<ReceiverStatistics>();
 
-        services.AddSingleton<ITraceStore>(_ => CreateStore(options.Storage));
-        services.AddSingleton(provider => new IngestQueue(
-            provider.GetRequiredService<ITraceStore>(),
-            new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }));
-        services.AddSingleton(provider => new TraceIngestService(
-            provider.GetRequiredService<IngestQueue>(),
-            provider.GetRequiredService<ReceiverStatistics>(),
-            TimeSpan.FromSeconds(options.Ingest.RetryAfterSeconds),
-            provider.GetRequiredService<ILogger<TraceIngestService>>(),
-            decodeOnly: options.Ingest.Mode == IngestOptions.DecodeOnlyMode));
+        // One meter per server (not a static one), so servers sharing a process keep their own numbers.
+        services.AddSingleton(_ => new Meter(MeterName));
+        services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<Meter>()));
+        services.AddSingleton(provider => new ReceiverMetrics(provider.GetRequiredService<Meter>()));
+        services.AddSingleton(provider => new DroppedSpans(provider.GetRequiredService<Meter>()));
+
+        StorageEngines.Register(services, options.Storage);
+        services.AddSingleton(provider => CreateQueue(provider, options));
 
         var maxBody = options.Receivers.MaxRequestBodyBytes;
-        services.AddSingleton(provider => new OtlpGrpcTraceReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
+        services.AddSingleton(provider => new OtlpGrpcTraceReceiver(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc), maxBody));
         if (options.Receivers.UsesAspNetCoreGrpc)
         {
             services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = maxBody);
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpTraceGrpcService.MethodProvider>());
-            services.AddSingleton<OtlpTraceGrpcService>();
+            services.AddSingleton(provider => new OtlpTraceGrpcService(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc)));
         }
-        services.AddSingleton(provider => new OtlpHttpTraceReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
-        services.AddSingleton(provider => new ZipkinSpansReceiver(provider.GetRequiredService<TraceIngestService>(), maxBody));
+        services.AddSingleton(provider => new OtlpHttpTraceReceiver(CreateIngest(provider, options, ReceiverMetrics.OtlpHttp), maxBody));
+        services.AddSingleton(provider => new ZipkinSpansReceiver(CreateIngest(provider, options, ReceiverMetrics.Zipkin), maxBody));
 
         services.AddSingleton<TraceSearchService>();
         services.AddSingleton<TraceEndpoint>();
         services.AddSingleton<SearchEndpoint>();
         services.AddSingleton<CatalogEndpoints>();
         services.AddSingleton<StatusEndpoint>();
+        services.AddSingleton<MetricsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
     }
 
-    private static ITraceStore CreateStore(StorageOptions storage) => storage.Engine.ToLowerInvariant() switch
+    /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
+    private static IngestQueue CreateQueue(IServiceProvider provider, ThreadlineOptions options)
     {
-        StorageOptions.MemoryEngine => new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = storage.Memory.MaxSpans }),
-        // Validation already refused every other name; this guards a caller that skipped it.
-        _ => throw new InvalidOperationException($"Storage engine '{storage.Engine}' is not supported."),
-    };
+        var meter = provider.GetRequiredService<Meter>();
+        // The collector must hear the instruments from their creation on.
+        provider.GetRequiredService<MetricsCollector>();
+        var dropped = provider.GetRequiredService<DroppedSpans>();
+
+        IBatchConsumer last;
+        if (options.Ingest.Mode == IngestOptions.DecodeOnlyMode)
+        {
+            last = new DecodeOnlyDiscarder(dropped);
+        }
+        else
+        {
+            var store = provider.GetRequiredService<ITraceStore>();
+            (store as IStoreMetrics)?.PublishInstruments(meter);
+            last = new StoreWriter(store, meter);
+        }
+        var limits = new SpanLimitsStage(options.Limits, last, dropped, meter);
+        return new IngestQueue(limits, new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }, meter);
+    }
+
+    private static TraceIngestService CreateIngest(IServiceProvider provider, ThreadlineOptions options, string protocol) => new(
+        provider.GetRequiredService<IngestQueue>(),
+        protocol,
+        provider.GetRequiredService<ReceiverMetrics>(),
+        provider.GetRequiredService<DroppedSpans>(),
+        TimeSpan.FromSeconds(options.Ingest.RetryAfterSeconds),
+        provider.GetRequiredService<ILogger<TraceIngestService>>());
 }

@@ -1,24 +1,16 @@
+using Threadline.Storage.Memory;
+
 namespace Threadline.Server.Options;
 
-/// <summary>Which storage engine keeps the spans, and the settings of each engine.</summary>
+/// <summary>
+/// Which storage engine keeps the spans, and each engine's own options (defined by the engine,
+/// in Threadline.Storage, with its defaults).
+/// </summary>
 public sealed class StorageOptions
 {
-    /// <summary>The in-memory engine: fast, bounded, lost on restart.</summary>
-    public const string MemoryEngine = "memory";
+    /// <summary>The engine name; one of <see cref="Hosting.StorageEngines.Names"/>.</summary>
+    public string Engine { get; set; } = MemoryStorage.EngineName;
 
-    /// <summary>The engines this build can run.</summary>
-    public static IReadOnlyList<string> SupportedEngines { get; } = [MemoryEngine];
-
-    /// <summary>The engine name; one of <see cref="SupportedEngines"/>.</summary>
-    public string Engine { get; set; } = MemoryEngine;
-
-    /// <summary>Settings of the memory engine.</summary>
-    public MemoryStorageOptions Memory { get; set; } = new();
-}
-
-/// <summary>Settings of the in-memory engine.</summary>
-public sealed class MemoryStorageOptions
-{
-    /// <summary>The most spans kept; the oldest are evicted (and counted) past this.</summary>
-    public int MaxSpans { get; set; } = 1_000_000;
+    /// <summary>Settings of the memory engine (<c>Threadline:Storage:Memory</c>).</summary>
+    public MemoryStoreOptions Memory { get; set; } = new();
 }

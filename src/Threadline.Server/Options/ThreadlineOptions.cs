@@ -1,3 +1,5 @@
+using Threadline.Pipeline.Limits;
+
 namespace Threadline.Server.Options;
 
 /// <summary>
@@ -27,4 +29,7 @@ public sealed class ThreadlineOptions
 
     /// <summary>Which storage engine keeps the spans, and its settings.</summary>
     public StorageOptions Storage { get; set; } = new();
+
+    /// <summary>What one span and one trace may carry; past it values are truncated and items dropped, and counted.</summary>
+    public SpanLimitsOptions Limits { get; set; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Options;
+using Threadline.Server.Hosting;
 
 namespace Threadline.Server.Options;
 
@@ -92,14 +93,8 @@ public sealed class ThreadlineOptionsValidator : IValidateOptions<ThreadlineOpti
             failures.Add($"{Prefix}Ingest:Mode must be '{IngestOptions.StoreMode}' or '{IngestOptions.DecodeOnlyMode}', got '{options.Ingest.Mode}'.");
         }
 
-        if (!StorageOptions.SupportedEngines.Contains(options.Storage.Engine, StringComparer.OrdinalIgnoreCase))
-        {
-            failures.Add($"{Prefix}Storage:Engine must be one of: {string.Join(", ", StorageOptions.SupportedEngines)}; got '{options.Storage.Engine}'.");
-        }
-        if (options.Storage.Memory.MaxSpans < 1)
-        {
-            failures.Add($"{Prefix}Storage:Memory:MaxSpans must be at least 1, got {options.Storage.Memory.MaxSpans}.");
-        }
+        failures.AddRange(StorageEngines.Problems(options.Storage).Select(p => $"{Prefix}Storage:{p}"));
+        failures.AddRange(options.Limits.Problems().Select(p => $"{Prefix}Limits:{p}"));
 
         return failures;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Threadline.Core.Model;
 
 namespace Threadline.Storage.Memory;
@@ -19,7 +20,7 @@ namespace Threadline.Storage.Memory;
 /// remove its names from them.
 /// </para>
 /// </remarks>
-public sealed class MemoryTraceStore : ITraceStore
+public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<TraceId, StoredTrace> _traces = [];
@@ -60,6 +61,18 @@ public sealed class MemoryTraceStore : ITraceStore
                 return new MemoryStoreStatistics(_traces.Count, _spanCount, _evictedTraces, _evictedSpans);
             }
         }
+    }
+
+    /// <inheritdoc />
+    public void PublishInstruments(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        meter.CreateObservableGauge("threadline_store_traces", () => Statistics.Traces, "{trace}", "Traces the memory store holds.");
+        meter.CreateObservableGauge("threadline_store_resident_spans", () => Statistics.Spans, "{span}", "Spans the memory store holds.");
+        meter.CreateObservableGauge("threadline_store_capacity_spans", () => (long)_maxSpans, "{span}",
+            "The memory store's span budget (Threadline:Storage:Memory:MaxSpans); past it the oldest traces are evicted.");
+        meter.CreateObservableCounter("threadline_store_evicted_traces", () => Statistics.EvictedTraces, "{trace}", "Traces the memory store evicted to stay within its span budget.");
+        meter.CreateObservableCounter("threadline_store_evicted_spans", () => Statistics.EvictedSpans, "{span}", "Spans of the traces the memory store evicted.");
     }
 
     public ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)

@@ -1,5 +1,5 @@
 using Threadline.Protocol.Grpc;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Threadline.Protocol;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 
 namespace Threadline.Server.Receivers.Body;
 

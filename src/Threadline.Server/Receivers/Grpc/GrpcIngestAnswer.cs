@@ -1,5 +1,5 @@
 using Threadline.Protocol.Grpc;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 
 namespace Threadline.Server.Receivers.Grpc;
 

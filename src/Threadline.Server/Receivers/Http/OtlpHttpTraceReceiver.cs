@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Threadline.Protocol;
 using Threadline.Protocol.Otlp;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 using Threadline.Server.Receivers.Body;
 
 namespace Threadline.Server.Receivers.Http;

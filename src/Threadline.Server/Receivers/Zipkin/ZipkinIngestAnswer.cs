@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 
 namespace Threadline.Server.Receivers.Zipkin;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Threadline.Protocol;
 using Threadline.Protocol.Zipkin;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 using Threadline.Server.Receivers.Body;
 
 namespace Threadline.Server.Receivers.Zipkin;

@@ -3,7 +3,7 @@ using Grpc.Core;
 using Threadline.Protocol;
 using Threadline.Protocol.Grpc;
 using Threadline.Protocol.Otlp;
-using Threadline.Server.Ingest;
+using Threadline.Pipeline.Ingest;
 using Threadline.Server.Receivers.Body;
 
 namespace Threadline.Server.Receivers.Grpc.AspNetCore;

@@ -1,4 +1,4 @@
-namespace Threadline.Server.Ingest;
+namespace Threadline.Pipeline.Ingest;
 
 /// <summary>What became of a batch handed to <see cref="TraceIngestService"/>.</summary>
 public enum IngestOutcome

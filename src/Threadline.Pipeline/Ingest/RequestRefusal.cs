@@ -1,4 +1,4 @@
-namespace Threadline.Server.Ingest;
+namespace Threadline.Pipeline.Ingest;
 
 /// <summary>Why a receiver refused a request before any span reached the ingest service.</summary>
 public enum RequestRefusal
