@@ -81,7 +81,9 @@ public sealed class TracingSession : IDisposable, IAsyncDisposable
             ShouldListenTo = ShouldListenTo,
             Sample = Sample,
             SampleUsingParentId = SampleUsingParentId,
-            ActivityStarted = OnStarted,
+            // Without a processor that looks at starting spans there is nothing to do at start: the
+            // attributes given at start are checked against the limits at end with all the others.
+            ActivityStarted = _startProcessors.Length > 0 ? OnStarted : null,
             ActivityStopped = OnStopped,
         };
         ActivitySource.AddActivityListener(_listener);

@@ -143,11 +143,12 @@ public sealed class BatchSpanProcessor : SpanProcessor
         var stopping = _stopping.Token;
         while (true)
         {
+            var delayPassed = false;
             if (!stopping.IsCancellationRequested && _queue.Count < _batch.Capacity && !HasFlushRequests())
             {
                 try
                 {
-                    await _wake.WaitAsync(_options.ScheduledDelay, stopping).ConfigureAwait(false);
+                    delayPassed = !await _wake.WaitAsync(_options.ScheduledDelay, stopping).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -156,11 +157,15 @@ public sealed class BatchSpanProcessor : SpanProcessor
             }
             Volatile.Write(ref _wakeRequested, 0);
 
-            while (_queue.Count > 0)
+            // Full batches go at once. A partial one goes only when the delay has passed or a flush or
+            // shutdown asks, and then only what was queued by that moment: draining until the queue is
+            // empty would chase the application's threads under steady load, exporting a span or two
+            // at a time and bouncing the queue's memory between cores on every span.
+            var drainTo = delayPassed || stopping.IsCancellationRequested || HasFlushRequests() ? _queue.AddedPosition : 0;
+            while (_queue.Count >= _batch.Capacity || (_queue.TakenPosition < drainTo && _queue.Count > 0))
             {
                 await ExportBatchAsync().ConfigureAwait(false);
-                // A flush waits for the spans that ended before it, not for an empty queue: while spans
-                // keep ending (an exporter whose requests are themselves traced, say) the queue may never be.
+                // A flush waits for the spans that ended before it, not for the whole drain.
                 CompleteFlushRequests(_queue.TakenPosition);
             }
             CompleteFlushRequests(_queue.TakenPosition);

@@ -9,7 +9,9 @@ namespace Threadline.Sdk.Processing;
 /// </summary>
 internal sealed class SpanQueue
 {
-    private readonly Activity?[] _slots;
+    // Slots wrap the reference in a struct: storing into an Activity?[] would check the array's element
+    // type on every add (arrays of a class are covariant), a struct field store does not.
+    private readonly Slot[] _slots;
     private readonly int _capacity;
     private readonly long _mask;
 
@@ -24,7 +26,7 @@ internal sealed class SpanQueue
         // A power-of-two array turns the slot computation into a mask instead of a 64-bit division; the
         // queue still never holds more than capacity spans, so the extra slots only stay empty.
         var length = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity);
-        _slots = new Activity?[length];
+        _slots = new Slot[length];
         _mask = length - 1;
     }
 
@@ -58,7 +60,7 @@ internal sealed class SpanQueue
             if (queued >= _capacity) return 0;
             if (Interlocked.CompareExchange(ref _head, head + 1, head) == head)
             {
-                Volatile.Write(ref _slots[head & _mask], activity);
+                Volatile.Write(ref _slots[head & _mask].Span, activity);
                 return queued + 1;
             }
             // Only contention with another adding thread gets here; a full queue returns at once.
@@ -75,17 +77,23 @@ internal sealed class SpanQueue
         for (var i = 0; i < count; i++)
         {
             var index = (tail + i) & _mask;
-            var activity = Volatile.Read(ref _slots[index]);
+            ref var slot = ref _slots[index].Span;
+            var activity = Volatile.Read(ref slot);
             if (activity is null)
             {
                 // An adder has claimed the slot but not yet written it: it is between two instructions.
                 var spinner = default(SpinWait);
-                while ((activity = Volatile.Read(ref _slots[index])) is null) spinner.SpinOnce(sleep1Threshold: -1);
+                while ((activity = Volatile.Read(ref slot)) is null) spinner.SpinOnce(sleep1Threshold: -1);
             }
-            _slots[index] = null;
+            slot = null;
             batch.Add(activity);
         }
         Volatile.Write(ref _tail, tail + count);
         return count;
+    }
+
+    private struct Slot
+    {
+        public Activity? Span;
     }
 }

@@ -4,8 +4,8 @@ using System.Diagnostics.CodeAnalysis;
 namespace Threadline.Sdk.Propagation;
 
 /// <summary>
-/// W3C Trace Context Level 1: the <c>traceparent</c> and <c>tracestate</c> headers
-/// (https://www.w3.org/TR/trace-context-1/).
+/// W3C Trace Context: the <c>traceparent</c> and <c>tracestate</c> headers
+/// (https://www.w3.org/TR/trace-context/).
 /// </summary>
 /// <remarks>
 /// <para>Extraction: version <c>00</c> must match the grammar exactly; a higher version is read
@@ -13,10 +13,12 @@ namespace Threadline.Sdk.Propagation;
 /// <c>ff</c>, all-zero ids, uppercase hex and any other deviation make the <c>traceparent</c> invalid,
 /// and an invalid <c>traceparent</c> means <c>tracestate</c> is not read at all. Only the sampled bit
 /// of the flags is kept. Several <c>traceparent</c> values are invalid.</para>
-/// <para><c>tracestate</c> values are combined in order; a list with more than 32 members, a duplicate
-/// key, or any malformed member is discarded as a whole (the spec allows a vendor to discard a
-/// tracestate it cannot parse; doing so for any defect keeps a half-understood list from being passed
-/// on). Whitespace and empty members are dropped.</para>
+/// <para><c>tracestate</c> values are combined in order and read with the current key grammar
+/// (a lowercase letter or digit, then up to 255 of lowercase letters, digits, <c>_ - * / @</c>).
+/// A repeated key keeps only its first (left-most, most recent) member. A list that cannot be parsed,
+/// that is one with more than 32 members or any malformed member, is discarded as a whole: the spec
+/// allows either that or dropping only the bad members, and the W3C suite's strict cases expect the
+/// whole list to go. Whitespace and empty members are dropped.</para>
 /// <para>Injection always writes version <c>00</c> in lowercase with only the sampled flag, and a
 /// <c>tracestate</c> of at most 512 characters (the length every vendor must accept), shortened by
 /// the spec's rule when longer: entries over 128 characters go first, then entries from the end.</para>

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Threadline.Sdk.Propagation;
 
 /// <summary>
-/// Validates and normalizes W3C <c>tracestate</c> lists (Level 1 grammar). Works on spans and keeps
+/// Validates and normalizes W3C <c>tracestate</c> lists (the current grammar, Trace Context Level 2). Works on spans and keeps
 /// member positions on the stack; the only allocation is the normalized string, and none at all
 /// when the input is already in normal form.
 /// </summary>
@@ -18,14 +18,12 @@ internal static class TraceStateList
     public const int LongMemberLength = 128;
 
     private const int MaxKeyLength = 256;
-    private const int MaxTenantLength = 241;
-    private const int MaxSystemLength = 14;
     private const int MaxValueLength = 256;
 
     /// <summary>
-    /// The list in normal form (members joined by single commas, no whitespace, no empty members),
-    /// or null when it is empty or invalid anywhere: more than 32 members, a duplicate key, a bad
-    /// key or value.
+    /// The list in normal form (members joined by single commas, no whitespace, no empty members,
+    /// only the first member of a repeated key), or null when it is empty or cannot be parsed: more
+    /// than 32 members, a bad key or value anywhere.
     /// </summary>
     public static string? Parse(string combined)
     {
@@ -82,6 +80,7 @@ internal static class TraceStateList
     {
         count = 0;
         isNormalForm = true;
+        var members = 0;
         var position = 0;
         while (true)
         {
@@ -100,27 +99,41 @@ internal static class TraceStateList
             else
             {
                 if (member.Length != raw.Length) isNormalForm = false;
-                if (count == MaxMembers) return false;
+                // The grammar allows 32 members; a longer list is not a tracestate, whatever repeats in it.
+                if (++members > MaxMembers) return false;
 
                 var equals = member.IndexOf('=');
                 if (equals <= 0) return false;
                 var key = member[..equals];
                 if (!IsValidKey(key) || !IsValidValue(member[(equals + 1)..])) return false;
 
-                for (var i = 0; i < count; i++)
+                if (IsRepeated(text, starts[..count], keyLengths[..count], key))
                 {
-                    if (text.Slice(starts[i], keyLengths[i]).SequenceEqual(key)) return false;
+                    // A repeated key is well-formed but must not be passed on twice. The left-most copy
+                    // is the most recent position of that vendor, so the later ones go.
+                    isNormalForm = false;
                 }
-
-                starts[count] = position + leading;
-                lengths[count] = member.Length;
-                keyLengths[count] = equals;
-                count++;
+                else
+                {
+                    starts[count] = position + leading;
+                    lengths[count] = member.Length;
+                    keyLengths[count] = equals;
+                    count++;
+                }
             }
 
             if (comma < 0) return true;
             position += comma + 1;
         }
+    }
+
+    private static bool IsRepeated(ReadOnlySpan<char> text, ReadOnlySpan<int> starts, ReadOnlySpan<int> keyLengths, ReadOnlySpan<char> key)
+    {
+        for (var i = 0; i < starts.Length; i++)
+        {
+            if (text.Slice(starts[i], keyLengths[i]).SequenceEqual(key)) return true;
+        }
+        return false;
     }
 
     private static string Join(string text, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths, ReadOnlySpan<bool> keep)
@@ -149,27 +162,17 @@ internal static class TraceStateList
         return result;
     }
 
-    // key              = simple-key / multi-tenant-key
-    // simple-key       = lcalpha 0*255( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
-    // multi-tenant-key = tenant-id "@" system-id
-    // tenant-id        = ( lcalpha / DIGIT ) 0*240( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
-    // system-id        = lcalpha 0*13( lcalpha / DIGIT / "_" / "-" / "*" / "/" )
+    // key     = ( lcalpha / DIGIT ) 0*255( keychar )
+    // keychar = lcalpha / DIGIT / "_" / "-" / "*" / "/" / "@"
+    // The current grammar (w3c/trace-context#386, in Level 2) replaced Level 1's tenant "@" system
+    // form: "@" is one more key character, anywhere but first, as often as it appears.
     internal static bool IsValidKey(ReadOnlySpan<char> key)
     {
-        var at = key.IndexOf('@');
-        if (at < 0) return IsKeyPart(key, MaxKeyLength, firstMayBeDigit: false);
-        return IsKeyPart(key[..at], MaxTenantLength, firstMayBeDigit: true)
-            && IsKeyPart(key[(at + 1)..], MaxSystemLength, firstMayBeDigit: false);
-    }
-
-    private static bool IsKeyPart(ReadOnlySpan<char> part, int maxLength, bool firstMayBeDigit)
-    {
-        if (part.IsEmpty || part.Length > maxLength) return false;
-        var first = part[0];
-        if (!(char.IsAsciiLetterLower(first) || (firstMayBeDigit && char.IsAsciiDigit(first)))) return false;
-        foreach (var c in part[1..])
+        if (key.IsEmpty || key.Length > MaxKeyLength) return false;
+        if (!(char.IsAsciiLetterLower(key[0]) || char.IsAsciiDigit(key[0]))) return false;
+        foreach (var c in key[1..])
         {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-' or '*' or '/')) return false;
+            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-' or '*' or '/' or '@')) return false;
         }
         return true;
     }

@@ -67,6 +67,15 @@ public sealed class SpanLimits
 
     internal SpanLimits Clone() => (SpanLimits)MemberwiseClone();
 
+    /// <summary>Whether <paramref name="other"/> sets every limit to the same value.</summary>
+    internal bool HasSameValues(SpanLimits other) =>
+        _attributeCountLimit == other._attributeCountLimit
+        && _attributeValueLengthLimit == other._attributeValueLengthLimit
+        && _eventCountLimit == other._eventCountLimit
+        && _linkCountLimit == other._linkCountLimit
+        && _attributePerEventCountLimit == other._attributePerEventCountLimit
+        && _attributePerLinkCountLimit == other._attributePerLinkCountLimit;
+
     /// <summary>
     /// The value cut to the length limit: strings are truncated, string arrays are copied with each long
     /// element truncated; anything else is returned as is.

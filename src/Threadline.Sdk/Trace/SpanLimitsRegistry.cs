@@ -19,7 +19,8 @@ internal static class SpanLimitsRegistry
     private static readonly Dictionary<SpanLimits, int> Registrations = new(ReferenceEqualityComparer.Instance);
     private static readonly List<Registration> Registered = [];
 
-    // With a single tracing session (nearly every process) every traced source shares one limits object.
+    // With a single tracing session (nearly every process), or several whose limits are the same, every
+    // traced source is served by one limits object.
     private static volatile SpanLimits? s_only;
 
     // Otherwise a copy-on-write array of the few registered sources, scanned by reference.
@@ -72,9 +73,17 @@ internal static class SpanLimitsRegistry
     private static void Publish()
     {
         SpanLimits? only = null;
-        if (Registrations.Count == 1)
+        foreach (var limits in Registrations.Keys)
         {
-            foreach (var limits in Registrations.Keys) only = limits;
+            if (only is null)
+            {
+                only = limits;
+            }
+            else if (!only.HasSameValues(limits))
+            {
+                only = null;
+                break;
+            }
         }
         s_scanned = Registered.Count <= MaxScannedSources ? [.. Registered] : null;
         s_only = only;

@@ -209,6 +209,23 @@ public sealed class SpanLimitsTests
         Assert.Same(exported.Events, DroppedCounts.EventsToExport(exported));
     }
 
+    [Fact]
+    public void Sessions_with_different_limits_each_apply_their_own_in_the_helpers()
+    {
+        using var strict = TestTracing.Start(o => o.SpanLimits.AttributeCountLimit = 1);
+        using var sameAsStrict = TestTracing.Start(o => o.SpanLimits.AttributeCountLimit = 1);
+        using var relaxed = TestTracing.Start();
+        foreach (var tracing in new[] { strict, sameAsStrict, relaxed })
+        {
+            using var span = tracing.Source.StartSpan("s");
+            span.SetAttribute("a", 1L).SetAttribute("b", 2L);
+        }
+
+        Assert.Single(Assert.Single(strict.Spans).EnumerateTagObjectsList());
+        Assert.Single(Assert.Single(sameAsStrict.Spans).EnumerateTagObjectsList());
+        Assert.Equal(2, Assert.Single(relaxed.Spans).EnumerateTagObjectsList().Count);
+    }
+
     private sealed class StartCounter(List<int> starts) : global::Threadline.Sdk.Processing.SpanProcessor
     {
         public override void OnStart(Activity activity) => starts.Add(activity.EnumerateTagObjectsList().Count);

@@ -81,6 +81,29 @@ public sealed class BatchSpanProcessorTests
     }
 
     [Fact]
+    public async Task After_a_full_batch_the_rest_waits_for_the_next_full_batch_or_a_flush()
+    {
+        var (source, listener) = RecordingSource();
+        using var _ = listener;
+        BatchSpanProcessor? processor = null;
+        // Two spans end while the first batch is being exported, as they do under steady load.
+        var exporter = new CallRecordingExporter(duringFirstCall: () =>
+        {
+            processor!.OnEnd(EndedSpan(source));
+            processor.OnEnd(EndedSpan(source));
+        });
+        using var owned = processor = new BatchSpanProcessor(exporter, new BatchExportOptions { MaxExportBatchSize = 4, ScheduledDelay = TimeSpan.FromHours(1) });
+
+        for (var i = 0; i < 4; i++) processor.OnEnd(EndedSpan(source));
+        await exporter.FirstCallDone.WaitAsync(Waiting.Patience);
+        exporter.FlushRequested = true;
+        Assert.True(await processor.ForceFlushAsync(CancellationToken.None).WaitAsync(Waiting.Patience));
+
+        // The two went out only when the flush asked, not on the heels of the full batch.
+        Assert.Equal([(4, false), (2, true)], exporter.Calls);
+    }
+
+    [Fact]
     public async Task Shutdown_exports_what_is_queued_then_refuses_new_spans()
     {
         var (source, listener) = RecordingSource();
@@ -166,6 +189,41 @@ public sealed class BatchSpanProcessorTests
         var span = EndedSpan(source);
         processor.OnEnd(span);
         Assert.Same(span, Assert.Single(exporter.Spans));
+    }
+
+    private sealed class CallRecordingExporter(Action duringFirstCall) : SpanExporter
+    {
+        private readonly TaskCompletionSource _firstCallDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<(int Size, bool AfterFlush)> _calls = [];
+
+        /// <summary>Set by the test just before it flushes: tells the calls the flush caused from the others.</summary>
+        public volatile bool FlushRequested;
+
+        public Task FirstCallDone => _firstCallDone.Task;
+
+        public IReadOnlyList<(int Size, bool AfterFlush)> Calls
+        {
+            get
+            {
+                lock (_calls) return [.. _calls];
+            }
+        }
+
+        public override Task<ExportResult> ExportAsync(IReadOnlyList<Activity> batch, CancellationToken cancellationToken)
+        {
+            int calls;
+            lock (_calls)
+            {
+                _calls.Add((batch.Count, FlushRequested));
+                calls = _calls.Count;
+            }
+            if (calls == 1)
+            {
+                duringFirstCall();
+                _firstCallDone.SetResult();
+            }
+            return Task.FromResult(ExportResult.Success);
+        }
     }
 
     private sealed class FailingExporter : SpanExporter

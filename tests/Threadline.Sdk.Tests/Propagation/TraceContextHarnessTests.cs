@@ -208,14 +208,27 @@ public sealed class TraceContextHarnessTests(TraceContextHarnessFixture harness)
 
     [Theory]
     [InlineData("foo@=1,bar=2")]
-    [InlineData("@foo=1,bar=2")]
     [InlineData("foo@@bar=1,bar=2")]
     [InlineData("foo@bar@baz=1,bar=2")]
+    public async Task Harness_tracestate_keys_with_at_signs_after_the_first_character_are_passed_on(string traceState) =>
+        Assert.Equal(traceState, (await SendAsync(("traceparent", Valid), ("tracestate", traceState))).TraceState);
+
+    [Theory]
+    [InlineData("foo=1,foo=1", "foo=1")]
+    [InlineData("foo=1,foo=2,bar=2", "foo=1,bar=2")]
+    public async Task Harness_tracestate_repeated_key_is_passed_on_once(string traceState, string expected) =>
+        Assert.Equal(expected, (await SendAsync(("traceparent", Valid), ("tracestate", traceState))).TraceState);
+
+    [Fact]
+    public async Task Harness_tracestate_repeated_key_across_headers_is_passed_on_once() =>
+        Assert.Equal("foo=1", (await SendAsync(("traceparent", Valid), ("tracestate", "foo=1"), ("tracestate", "foo=2"))).TraceState);
+
+    [Theory]
+    [InlineData("@foo=1,bar=2")]
     [InlineData("FOO=1,bar=2")]
     [InlineData("foo.bar=1,bar=2")]
     [InlineData("foo=bar=baz,bar=2")]
     [InlineData("foo=,bar=2")]
-    [InlineData("foo=1,foo=2,bar=2")]
     public async Task Harness_tracestate_with_an_invalid_member_is_discarded(string traceState)
     {
         var received = await SendAsync(("traceparent", Valid), ("tracestate", traceState));
@@ -243,9 +256,11 @@ public sealed class TraceContextHarnessTests(TraceContextHarnessFixture harness)
     [Theory]
     [InlineData(256, 0)]
     [InlineData(241, 14)]
-    public async Task Harness_tracestate_keys_at_the_length_limits_are_kept(int keyOrTenantLength, int systemLength)
+    [InlineData(242, 1)]
+    [InlineData(1, 15)]
+    public async Task Harness_tracestate_keys_of_at_most_256_characters_are_kept(int beforeAt, int afterAt)
     {
-        var key = new string('t', keyOrTenantLength) + (systemLength > 0 ? "@" + new string('v', systemLength) : "");
+        var key = new string('t', beforeAt) + (afterAt > 0 ? "@" + new string('v', afterAt) : "");
 
         var received = await SendAsync(("traceparent", Valid), ("tracestate", "foo=1"), ("tracestate", key + "=1"));
 
@@ -254,11 +269,10 @@ public sealed class TraceContextHarnessTests(TraceContextHarnessFixture harness)
 
     [Theory]
     [InlineData(257, 0)]
-    [InlineData(242, 1)]
-    [InlineData(1, 15)]
-    public async Task Harness_tracestate_keys_over_the_length_limits_are_discarded(int keyOrTenantLength, int systemLength)
+    [InlineData(200, 56)]
+    public async Task Harness_tracestate_keys_over_256_characters_are_discarded(int beforeAt, int afterAt)
     {
-        var key = new string('t', keyOrTenantLength) + (systemLength > 0 ? "@" + new string('v', systemLength) : "");
+        var key = new string('t', beforeAt) + (afterAt > 0 ? "@" + new string('v', afterAt) : "");
 
         Assert.Null((await SendAsync(("traceparent", Valid), ("tracestate", "foo=1"), ("tracestate", key + "=1"))).TraceState);
     }

@@ -211,16 +211,21 @@ public sealed class TraceContextPropagatorTests
     public void Tracestate_with_33_members_is_discarded() =>
         Assert.Null(TraceState(Members(1, 10), Members(11, 20), Members(21, 30), Members(31, 33)));
 
+    [Fact]
+    public void Tracestate_with_33_members_is_discarded_even_when_a_key_repeats() =>
+        Assert.Null(TraceState(Members(1, 32), "bar01=01"));
+
     [Theory]
-    [InlineData("foo=1,foo=1")]
-    [InlineData("foo=1,foo=2")]
-    [InlineData("foo=1,bar=2,foo=3")]
-    public void Tracestate_with_duplicate_keys_is_discarded(string header) =>
-        Assert.Null(TraceState(header));
+    [InlineData("foo=1,foo=1", "foo=1")]
+    [InlineData("foo=1,foo=2", "foo=1")]
+    [InlineData("foo=1,bar=2,foo=3", "foo=1,bar=2")]
+    [InlineData("bar=2,foo=1,foo=3,baz=4,foo=5", "bar=2,foo=1,baz=4")]
+    public void Tracestate_repeated_key_keeps_only_its_first_member(string header, string expected) =>
+        Assert.Equal(expected, TraceState(header));
 
     [Fact]
-    public void Tracestate_with_duplicate_keys_across_headers_is_discarded() =>
-        Assert.Null(TraceState("foo=1", "foo=2"));
+    public void Tracestate_repeated_key_across_headers_keeps_only_its_first_member() =>
+        Assert.Equal("foo=1", TraceState("foo=1", "foo=2"));
 
     [Theory]
     [InlineData("foo=1 \t , \t bar=2, \t baz=3")]
@@ -255,7 +260,9 @@ public sealed class TraceContextPropagatorTests
     [InlineData("foo123")]
     [InlineData("f_-*/0")]
     [InlineData("abcdefghijklmnopqrstuvwxyz0123456789_-*/")]
-    public void Tracestate_simple_key_starting_with_a_lowercase_letter_is_accepted(string key) =>
+    [InlineData("1abc")]
+    [InlineData("0")]
+    public void Tracestate_key_starting_with_a_lowercase_letter_or_digit_is_accepted(string key) =>
         Assert.Equal(key + "=1", TraceState(key + "=1"));
 
     [Fact]
@@ -267,14 +274,15 @@ public sealed class TraceContextPropagatorTests
         Assert.Null(TraceState("foo=1", new string('z', 257) + "=1"));
 
     [Theory]
-    [InlineData("1abc")]
     [InlineData("FOO")]
     [InlineData("Foo")]
     [InlineData("foo.bar")]
     [InlineData("foo ")]
     [InlineData("_foo")]
+    [InlineData("*foo")]
+    [InlineData("@foo")]
     [InlineData("f\u00f6o")]
-    public void Tracestate_with_an_invalid_simple_key_is_discarded(string key) =>
+    public void Tracestate_with_an_invalid_key_is_discarded_as_a_whole(string key) =>
         Assert.Null(TraceState("bar=2," + key + "=1"));
 
     [Theory]
@@ -282,27 +290,37 @@ public sealed class TraceContextPropagatorTests
     [InlineData("1a2b@dt")]
     [InlineData("9@a")]
     [InlineData("a-b_c*d/1@x-y_z*0/2")]
-    public void Tracestate_multi_tenant_key_is_accepted(string key) =>
-        Assert.Equal(key + "=1", TraceState(key + "=1"));
-
-    [Fact]
-    public void Tracestate_multi_tenant_key_at_the_length_limits_is_accepted() =>
-        Assert.NotNull(TraceState("foo=1", new string('t', 241) + "@" + new string('v', 14) + "=1"));
-
-    [Theory]
-    [InlineData(242, 1)]
-    [InlineData(1, 15)]
-    public void Tracestate_multi_tenant_key_over_the_length_limits_is_discarded(int tenantLength, int systemLength) =>
-        Assert.Null(TraceState("foo=1", new string('t', tenantLength) + "@" + new string('v', systemLength) + "=1"));
-
-    [Theory]
     [InlineData("foo@")]
-    [InlineData("@foo")]
     [InlineData("foo@@bar")]
     [InlineData("foo@bar@baz")]
     [InlineData("foo@1bar")]
+    [InlineData("foo@_bar")]
+    public void Tracestate_key_with_at_signs_after_the_first_character_is_accepted(string key) =>
+        Assert.Equal(key + "=1,bar=2", TraceState(key + "=1,bar=2"));
+
+    // Level 1's tenant@system limits (241 and 14 characters) are gone: only the 256 in total remains.
+    [Theory]
+    [InlineData(241, 14)]
+    [InlineData(242, 1)]
+    [InlineData(1, 15)]
+    [InlineData(1, 254)]
+    public void Tracestate_key_with_an_at_sign_is_accepted_up_to_256_characters(int before, int after)
+    {
+        var key = new string('t', before) + "@" + new string('v', after);
+
+        Assert.Equal("foo=1," + key + "=1", TraceState("foo=1", key + "=1"));
+    }
+
+    [Fact]
+    public void Tracestate_key_with_an_at_sign_of_257_characters_is_discarded() =>
+        Assert.Null(TraceState("foo=1", new string('t', 200) + "@" + new string('v', 56) + "=1"));
+
+    [Theory]
     [InlineData("_foo@bar")]
-    public void Tracestate_with_an_invalid_multi_tenant_key_is_discarded(string key) =>
+    [InlineData("Foo@bar")]
+    [InlineData("foo@Bar")]
+    [InlineData("foo@b.r")]
+    public void Tracestate_with_an_invalid_key_with_an_at_sign_is_discarded_as_a_whole(string key) =>
         Assert.Null(TraceState(key + "=1,bar=2"));
 
     [Fact]
@@ -334,7 +352,7 @@ public sealed class TraceContextPropagatorTests
     [InlineData("foo=a\u007fb")]
     [InlineData("foo")]
     [InlineData("=1")]
-    public void Tracestate_with_an_invalid_value_or_member_is_discarded(string member) =>
+    public void Tracestate_with_an_invalid_value_or_member_is_discarded_as_a_whole(string member) =>
         Assert.Null(TraceState("bar=3," + member));
 
     [Fact]
@@ -373,8 +391,11 @@ public sealed class TraceContextPropagatorTests
     public void Inject_writes_tracestate_in_normal_form() =>
         Assert.Equal("rojo=1,congo=2", Inject(Span(traceState: " rojo=1 ,, congo=2")).Single("tracestate"));
 
+    [Fact]
+    public void Inject_writes_a_repeated_key_once() =>
+        Assert.Equal("rojo=1,congo=2", Inject(Span(traceState: "rojo=1,congo=2,rojo=3")).Single("tracestate"));
+
     [Theory]
-    [InlineData("rojo=1,rojo=2")]
     [InlineData("Rojo=1")]
     [InlineData("rojo")]
     public void Inject_omits_an_invalid_tracestate(string traceState) =>
