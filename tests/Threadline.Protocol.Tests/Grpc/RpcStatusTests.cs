@@ -7,14 +7,6 @@ namespace Threadline.Protocol.Tests.Grpc;
 
 public sealed class RpcStatusTests
 {
-    [Theory]
-    [InlineData("plain ascii", "plain ascii")]
-    [InlineData("100% full", "100%25 full")]
-    [InlineData("line\nbreak", "line%0Abreak")]
-    [InlineData("café", "caf%C3%A9")]
-    public void Grpc_message_is_percent_encoded_as_the_grpc_spec_says(string message, string encoded) =>
-        Assert.Equal(encoded, GrpcStatusTrailers.EncodeMessage(message));
-
     [Fact]
     public void Rpc_status_with_retry_info_encodes_every_field()
     {
@@ -36,17 +28,6 @@ public sealed class RpcStatusTests
         var status = Fields(new RpcStatus(3, "bad").ToProtobuf());
 
         Assert.Equal([1, 2], status.Keys.Order());
-    }
-
-    [Fact]
-    public void Status_details_trailer_is_unpadded_base64_of_the_protobuf()
-    {
-        var status = new RpcStatus(8, "slow down", TimeSpan.FromSeconds(1));
-        var header = GrpcStatusTrailers.EncodeDetails(status);
-
-        Assert.DoesNotContain('=', header);
-        var padded = header + new string('=', (4 - (header.Length % 4)) % 4);
-        Assert.Equal(status.ToProtobuf(), Convert.FromBase64String(padded));
     }
 
     [Fact]
