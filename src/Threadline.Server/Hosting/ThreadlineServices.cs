@@ -44,6 +44,9 @@ internal static class ThreadlineServices
             // The limit covers the message on the wire and, through the provider, after gzip.
             grpc.MaxReceiveMessageSize = maxBody;
             grpc.CompressionProviders = [new BoundedGzipProvider(maxBody)];
+            // Its catch-all for unknown services would match every two-segment path and turn a wrong
+            // HTTP method on /v1/traces into 404; WrongPortResponder answers unknown methods instead.
+            grpc.IgnoreUnknownServices = true;
         });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpTraceGrpcService.MethodProvider>());
         services.AddSingleton(provider => new OtlpTraceGrpcService(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc)));

@@ -7,6 +7,14 @@ namespace Threadline.Protocol.Tests.Grpc;
 
 public sealed class RpcStatusTests
 {
+    [Theory]
+    [InlineData("plain ascii", "plain ascii")]
+    [InlineData("100% full", "100%25 full")]
+    [InlineData("line\nbreak", "line%0Abreak")]
+    [InlineData("café", "caf%C3%A9")]
+    public void Grpc_message_is_percent_encoded_as_the_grpc_spec_says(string message, string encoded) =>
+        Assert.Equal(encoded, GrpcStatusTrailers.EncodeMessage(message));
+
     [Fact]
     public void Rpc_status_with_retry_info_encodes_every_field()
     {

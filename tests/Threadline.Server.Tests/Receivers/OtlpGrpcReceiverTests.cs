@@ -121,9 +121,9 @@ public sealed class OtlpGrpcReceiverTests
     }
 
     [Theory]
-    [InlineData(OtlpGrpcClient.TraceService, "Send", "Method is unimplemented.")]
-    [InlineData("opentelemetry.proto.collector.metrics.v1.MetricsService", "Export", "Service is unimplemented.")]
-    public async Task Unknown_method_or_service_is_unimplemented(string service, string method, string message)
+    [InlineData(OtlpGrpcClient.TraceService, "Send")]
+    [InlineData("opentelemetry.proto.collector.metrics.v1.MetricsService", "Export")]
+    public async Task Unknown_method_or_service_is_unimplemented_with_the_port_guide_and_counted_as_wrong_port(string service, string method)
     {
         await using var server = await TestServer.StartAsync();
         using var client = new OtlpGrpcClient(server.OtlpGrpcEndpoint);
@@ -131,7 +131,11 @@ public sealed class OtlpGrpcReceiverTests
         var error = await Assert.ThrowsAsync<RpcException>(() => client.ExportAsync([], service: service, method: method));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Equal(message, error.Status.Detail);
+        Assert.StartsWith($"Nothing here answers POST /{service}/{method}. ", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains($"This port ({server.OtlpGrpcEndpoint.Port}) serves OTLP/gRPC (HTTP/2) traces at /{OtlpGrpcClient.TraceService}/Export.", error.Status.Detail, StringComparison.Ordinal);
+        var metrics = await Metrics.MetricsEndpointTests.ScrapeAsync(server.ApiEndpoint);
+        Assert.Equal(1, metrics.Value("threadline_receiver_requests_total", ("protocol", "unknown"), ("outcome", "wrong_port")));
+        Assert.Equal(0, metrics.Sum("threadline_receiver_requests_total", ("protocol", "otlp_grpc")));
     }
 
     /// <summary>grpc-status-details-bin: google.rpc.Status{code, message, details: [Any{RetryInfo{Duration}}]}, as the OpenTelemetry SDKs read it.</summary>

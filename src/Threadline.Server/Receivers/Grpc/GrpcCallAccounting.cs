@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Threadline.Pipeline.Ingest;
 using Threadline.Protocol.Grpc;
+using Threadline.Server.Hosting;
 
 namespace Threadline.Server.Receivers.Grpc;
 
@@ -31,6 +32,9 @@ internal sealed class GrpcCallAccounting
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         await next(context).ConfigureAwait(false);
+        // A call routed elsewhere got the wrong-port guide, which counts it; one that reached the
+        // ingest service was counted there.
+        if (context.GetEndpoint()?.Metadata.GetMetadata<ListenerRoleMetadata>()?.Role != ListenerRole.OtlpGrpc) return;
         if (context.Items.ContainsKey(IngestedKey)) return;
 
         var response = context.Response;
