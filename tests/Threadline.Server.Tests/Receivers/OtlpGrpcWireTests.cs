@@ -34,6 +34,24 @@ public sealed class OtlpGrpcWireTests
     }
 
     [Fact]
+    public async Task Queue_full_answer_carries_its_retry_info_in_real_trailers()
+    {
+        var store = new GatedStore();
+        await using var server = await TestServer.StartAsync(o => o.Ingest.MaxQueuedSpans = 1, store);
+        var first = GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace()[..1])));
+        await store.AppendEnteredAsync().WaitAsync(TestContext.SignalTimeout);
+
+        var refused = await GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace()[..1])));
+
+        // The OpenTelemetry .NET exporter looks for grpc-status-details-bin only in trailers.
+        Assert.Equal(ResourceExhausted, refused.Status);
+        Assert.True(refused.StatusInTrailers, "the refusal was trailers-only");
+        Assert.NotNull(refused.StatusDetails);
+        store.Open();
+        Assert.Equal(Ok, (await first).Status);
+    }
+
+    [Fact]
     public async Task Large_message_arriving_in_many_frames_is_read_whole()
     {
         await using var server = await TestServer.StartAsync();

@@ -51,6 +51,9 @@ internal sealed class OtlpTraceGrpcService
         {
             // google.rpc.Status with RetryInfo, where the OpenTelemetry SDKs look for the back-off.
             context.ResponseTrailers.Add(GrpcStatusTrailers.Details, new RpcStatus((int)answer.Status, message, result.RetryAfter).ToProtobuf());
+            // Sending the headers first puts the status in real trailers: the OpenTelemetry .NET
+            // exporter reads the details only there, not from a trailers-only answer's headers.
+            await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
         }
         throw new RpcException(new Status((StatusCode)(int)answer.Status, message));
     }
