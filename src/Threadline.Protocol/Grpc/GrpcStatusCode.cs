@@ -4,7 +4,6 @@ namespace Threadline.Protocol.Grpc;
 public enum GrpcStatusCode
 {
     Ok = 0,
-    InvalidArgument = 3,
     ResourceExhausted = 8,
     Unavailable = 14,
 }
