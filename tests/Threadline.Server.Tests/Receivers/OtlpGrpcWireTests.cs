@@ -180,6 +180,18 @@ public sealed class OtlpGrpcWireTests
     }
 
     [Fact]
+    public async Task Json_codec_is_read_as_protobuf_and_refused_as_invalid_argument()
+    {
+        await using var server = await TestServer.StartAsync();
+        var json = OtlpJsonEncoder.EncodeExportRequest(TestSpans.Trace());
+
+        var call = await GrpcTestClient.CallAsync(server.OtlpGrpcEndpoint, GrpcTestClient.Frame(json), contentType: "application/grpc+json");
+
+        Assert.Equal(InvalidArgument, call.Status);
+        Assert.StartsWith("The message is not a valid ExportTraceServiceRequest: ", call.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Non_grpc_content_type_is_http_415()
     {
         await using var server = await TestServer.StartAsync();
@@ -200,12 +212,13 @@ public sealed class OtlpGrpcWireTests
         Assert.Equal(InvalidArgument, (await GrpcTestClient.CallAsync(endpoint, [])).Status);
         Assert.Equal(ResourceExhausted, (await GrpcTestClient.CallAsync(endpoint, GrpcTestClient.Frame(new byte[2048]))).Status);
         Assert.Equal(Unimplemented, (await GrpcTestClient.CallAsync(endpoint, GrpcTestClient.Frame([1], compressed: true), grpcEncoding: "snappy")).Status);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await GrpcTestClient.CallAsync(endpoint, [], contentType: "application/json")).HttpStatus);
 
         var metrics = await Metrics.MetricsEndpointTests.ScrapeAsync(server.ApiEndpoint);
         Assert.Equal(1, metrics.Value("threadline_receiver_requests_total", ("protocol", "otlp_grpc"), ("outcome", "accepted")));
         Assert.Equal(2, metrics.Value("threadline_receiver_spans_total", ("protocol", "otlp_grpc"), ("outcome", "accepted")));
         Assert.Equal(2, metrics.Value("threadline_receiver_requests_total", ("protocol", "otlp_grpc"), ("outcome", "malformed")));
         Assert.Equal(1, metrics.Value("threadline_receiver_requests_total", ("protocol", "otlp_grpc"), ("outcome", "too_large")));
-        Assert.Equal(1, metrics.Value("threadline_receiver_requests_total", ("protocol", "otlp_grpc"), ("outcome", "unsupported")));
+        Assert.Equal(2, metrics.Value("threadline_receiver_requests_total", ("protocol", "otlp_grpc"), ("outcome", "unsupported")));
     }
 }
