@@ -3,17 +3,15 @@ using System.Globalization;
 using System.Net;
 using Threadline.Cli.Load;
 using Threadline.CommandLine;
-using Threadline.Server.Options;
 
 namespace Threadline.Cli;
 
 /// <summary>
 /// <c>threadline loadgen</c>: concurrent OTLP/HTTP protobuf (or, with <c>--protocol grpc</c>,
 /// OTLP/gRPC) clients against a Threadline server on this machine, for a bounded time and request
-/// count. Without <c>--target</c> it starts its own servers and measures them in the same run: over
-/// HTTP the full path (memory store) against a decode-and-discard receiver, so the ratio shows what
-/// queueing and storing cost; over gRPC the hand-written gRPC framing against Grpc.AspNetCore, both
-/// decode-only, so the ratio shows what the gRPC layer costs.
+/// count. Without <c>--target</c> it starts its own servers and measures them in the same run, over
+/// either protocol: the full path (memory store) against a decode-and-discard server, so the ratio
+/// shows what queueing and storing cost.
 /// </summary>
 internal static class LoadgenCommand
 {
@@ -49,7 +47,7 @@ internal static class LoadgenCommand
         var maxRequests = new Option<long>("--max-requests") { Description = "Stop after this many requests per measured run, even if time is left.", DefaultValueFactory = _ => 2_000_000, HelpName = "count" };
         var protocol = new Option<LoadProtocol>("--protocol")
         {
-            Description = "http: OTLP/HTTP protobuf; grpc: OTLP/gRPC over HTTP/2 cleartext (without --target, compares the gRPC framing with Grpc.AspNetCore, both decode-only).",
+            Description = "http: OTLP/HTTP protobuf; grpc: OTLP/gRPC over HTTP/2 cleartext.",
             DefaultValueFactory = _ => LoadProtocol.Http,
             HelpName = "http|grpc",
         };
@@ -106,26 +104,20 @@ internal static class LoadgenCommand
         return result.AcceptedRequests > 0 ? 0 : 1;
     }
 
-    /// <summary>A server to measure: its name in the table, <c>serve</c> flags, and settings that have no flag.</summary>
-    private sealed record ServerMode(string Name, string[] Arguments, Dictionary<string, string> Environment);
+    /// <summary>A server to measure: its name in the table and its <c>serve</c> flags.</summary>
+    private sealed record ServerMode(string Name, string[] Arguments);
 
-    /// <summary>The servers compared for <paramref name="protocol"/>; the first is the baseline.</summary>
-    private static ServerMode[] ModesFor(LoadProtocol protocol) => protocol == LoadProtocol.Grpc
-        ?
-        [
-            new("framing", ["--ingest-mode", "decode-only"], []),
-            new("Grpc.AspNetCore", ["--ingest-mode", "decode-only"], new() { [ThreadlineConfiguration.EnvironmentPrefix + "RECEIVERS__GRPCIMPLEMENTATION"] = ReceiverOptions.AspNetCoreGrpc }),
-        ]
-        :
-        [
-            new("decode-only", ["--ingest-mode", "decode-only"], []),
-            new("memory store", ["--storage", "memory"], []),
-        ];
+    /// <summary>The servers compared, over either protocol; the first is the baseline.</summary>
+    private static readonly ServerMode[] Modes =
+    [
+        new("decode-only", ["--ingest-mode", "decode-only"]),
+        new("memory store", ["--storage", "memory"]),
+    ];
 
     private static async Task<int> CompareAsync(LoadProtocol protocol, LoadSettings settings, CancellationToken cancellationToken)
     {
         var requests = new LoadRequestFactory(settings.SpansPerRequest);
-        var modes = ModesFor(protocol);
+        var modes = Modes;
         Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request over {(protocol == LoadProtocol.Grpc ? "OTLP/gRPC" : "OTLP/HTTP")}, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
         Console.WriteLine($"Servers: `threadline serve` child processes on 127.0.0.1: {string.Join(", ", modes.Select(m => m.Name))} (the first is the baseline).");
 
@@ -136,7 +128,7 @@ internal static class LoadgenCommand
         {
             foreach (var mode in modes)
             {
-                await using var server = await ServerProcess.StartAsync(mode.Arguments, mode.Environment, cancellationToken).ConfigureAwait(false);
+                await using var server = await ServerProcess.StartAsync(mode.Arguments, cancellationToken).ConfigureAwait(false);
                 var target = server.Target(protocol);
                 await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Warmup, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
                 var result = await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Duration, settings.MaxRequests, cancellationToken).ConfigureAwait(false);

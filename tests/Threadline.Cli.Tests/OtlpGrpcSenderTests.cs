@@ -4,28 +4,25 @@ using Threadline.Server.Options;
 
 namespace Threadline.Cli.Tests;
 
-/// <summary>loadgen's gRPC client against a real server, for both gRPC implementations.</summary>
+/// <summary>loadgen's gRPC client against a real server.</summary>
 public sealed class OtlpGrpcSenderTests
 {
-    private static Task<ThreadlineServer> StartAsync(string grpcImplementation, int maxRequestBodyBytes = ReceiverOptions.DefaultMaxRequestBodyBytes)
+    private static Task<ThreadlineServer> StartAsync(int maxRequestBodyBytes = ReceiverOptions.DefaultMaxRequestBodyBytes)
     {
         var options = new ThreadlineOptions();
         options.Receivers.OtlpGrpcPort = 0;
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;
         options.Api.Port = 0;
-        options.Receivers.GrpcImplementation = grpcImplementation;
         options.Receivers.MaxRequestBodyBytes = maxRequestBodyBytes;
         options.Ingest.Mode = IngestOptions.DecodeOnlyMode;
         return ThreadlineServer.StartAsync(options, cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
     }
 
-    [Theory]
-    [InlineData(ReceiverOptions.FramingGrpc)]
-    [InlineData(ReceiverOptions.AspNetCoreGrpc)]
-    public async Task Export_is_accepted(string grpcImplementation)
+    [Fact]
+    public async Task Export_is_accepted()
     {
-        await using var server = await StartAsync(grpcImplementation);
+        await using var server = await StartAsync();
         using var sender = new LoadTarget(LoadProtocol.Grpc, server.OtlpGrpcEndpoint).CreateSender(concurrency: 1);
 
         var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 10).Next(), CancellationToken.None);
@@ -33,12 +30,10 @@ public sealed class OtlpGrpcSenderTests
         Assert.Equal(ExportOutcome.Accepted, outcome);
     }
 
-    [Theory]
-    [InlineData(ReceiverOptions.FramingGrpc)]
-    [InlineData(ReceiverOptions.AspNetCoreGrpc)]
-    public async Task Message_over_the_size_limit_is_counted_as_refused(string grpcImplementation)
+    [Fact]
+    public async Task Message_over_the_size_limit_is_counted_as_refused()
     {
-        await using var server = await StartAsync(grpcImplementation, maxRequestBodyBytes: 1024);
+        await using var server = await StartAsync(maxRequestBodyBytes: 1024);
         using var sender = new LoadTarget(LoadProtocol.Grpc, server.OtlpGrpcEndpoint).CreateSender(concurrency: 1);
 
         var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 100).Next(), CancellationToken.None);

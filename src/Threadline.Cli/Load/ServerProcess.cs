@@ -30,9 +30,8 @@ internal sealed class ServerProcess : IAsyncDisposable
     public LoadTarget Target(LoadProtocol protocol) => new(protocol, protocol == LoadProtocol.Grpc ? OtlpGrpcEndpoint : TracesEndpoint);
 
     /// <param name="extraArguments">Flags for <c>threadline serve</c>.</param>
-    /// <param name="environment">Settings without a flag, as <c>THREADLINE_…</c> variables.</param>
     /// <param name="cancellationToken">Cancels waiting for the server to be ready.</param>
-    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken)
     {
         var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
         var start = ProgramStart.Current();
@@ -48,8 +47,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
-        foreach (var (name, value) in environment)
-            start.Environment[name] = value;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the threadline serve process.");

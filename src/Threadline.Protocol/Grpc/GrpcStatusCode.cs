@@ -4,10 +4,6 @@ namespace Threadline.Protocol.Grpc;
 public enum GrpcStatusCode
 {
     Ok = 0,
-    InvalidArgument = 3,
-    DeadlineExceeded = 4,
     ResourceExhausted = 8,
-    Unimplemented = 12,
-    Internal = 13,
     Unavailable = 14,
 }

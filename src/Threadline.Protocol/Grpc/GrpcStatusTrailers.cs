@@ -3,17 +3,14 @@ using System.Text;
 
 namespace Threadline.Protocol.Grpc;
 
-/// <summary>
-/// How a gRPC call's outcome is spelled in HTTP/2 trailers: the status code as decimal text, the
-/// message percent-encoded, and the google.rpc.Status details as unpadded base64.
-/// </summary>
+/// <summary>The HTTP/2 trailers that carry a gRPC call's outcome.</summary>
 public static class GrpcStatusTrailers
 {
     public const string Status = "grpc-status";
     public const string Message = "grpc-message";
-    public const string Details = "grpc-status-details-bin";
 
-    public static string EncodeStatus(GrpcStatusCode code) => ((int)code).ToString(CultureInfo.InvariantCulture);
+    /// <summary>A google.rpc.Status (see <see cref="RpcStatus"/>); gRPC libraries base64 it as -bin metadata.</summary>
+    public const string Details = "grpc-status-details-bin";
 
     /// <summary>
     /// The gRPC spec's percent-encoding for <c>grpc-message</c>: UTF-8 bytes outside printable
@@ -32,7 +29,4 @@ public static class GrpcStatusTrailers
         }
         return builder.ToString();
     }
-
-    /// <summary>The <c>grpc-status-details-bin</c> value: -bin metadata is base64, which gRPC implementations emit without padding.</summary>
-    public static string EncodeDetails(RpcStatus status) => Convert.ToBase64String(status.ToProtobuf()).TrimEnd('=');
 }

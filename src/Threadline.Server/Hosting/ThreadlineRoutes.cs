@@ -8,16 +8,14 @@ using Threadline.Server.Api;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
-using Threadline.Server.Receivers.Grpc.AspNetCore;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
 
 namespace Threadline.Server.Hosting;
 
 /// <summary>
-/// One request pipeline serves every listener. gRPC calls on the gRPC port go straight to the
-/// gRPC receiver; everything else is routed, and each route answers only on its own port. A
-/// request nothing on its port takes gets the <see cref="WrongPortResponder"/>'s guide.
+/// One request pipeline serves every listener. Every request is routed, gRPC calls to Grpc.AspNetCore
+/// too, and each route answers only on its own port. A request nothing on its port takes gets the <see cref="WrongPortResponder"/>'s guide.
 /// </summary>
 internal static class ThreadlineRoutes
 {
@@ -25,17 +23,13 @@ internal static class ThreadlineRoutes
     {
         var services = app.Services;
         var wrongPort = new WrongPortResponder(listeners, services.GetRequiredService<ReceiverMetrics>(), services.GetRequiredService<ILogger<WrongPortResponder>>());
-        var aspNetCoreGrpc = services.GetRequiredService<ThreadlineOptions>().Receivers.UsesAspNetCoreGrpc;
-        if (!aspNetCoreGrpc)
-        {
-            var grpc = services.GetRequiredService<OtlpGrpcTraceReceiver>();
+        var grpcCalls = services.GetRequiredService<GrpcCallAccounting>();
 
-            // Every gRPC call is a POST; anything else on that port (a health probe) is routed below.
-            app.Use(next => context =>
-                listeners.RoleOf(context) == ListenerRole.OtlpGrpc && HttpMethods.IsPost(context.Request.Method)
-                    ? grpc.HandleAsync(context)
-                    : next(context));
-        }
+        // Every gRPC call is a POST; anything else on that port (a health probe) is routed as usual.
+        app.Use(next => context =>
+            listeners.RoleOf(context) == ListenerRole.OtlpGrpc && HttpMethods.IsPost(context.Request.Method)
+                ? grpcCalls.InvokeAsync(context, next)
+                : next(context));
 
         app.UseRouting();
         app.Use(next => context =>
@@ -45,8 +39,7 @@ internal static class ThreadlineRoutes
             return elsewhere || context.GetEndpoint() is null ? wrongPort.RespondAsync(context) : next(context);
         });
 
-        if (aspNetCoreGrpc)
-            app.MapGrpcService<OtlpTraceGrpcService>().WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));
+        app.MapGrpcService<OtlpTraceGrpcService>().WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));
 
         var health = services.GetRequiredService<HealthEndpoints>();
         app.MapGet(HealthEndpoints.LivenessPath, HealthEndpoints.LivenessAsync);

@@ -12,7 +12,6 @@ using Threadline.Server.Api;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
-using Threadline.Server.Receivers.Grpc.AspNetCore;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
 using Threadline.Storage;
@@ -40,13 +39,18 @@ internal static class ThreadlineServices
         services.AddSingleton(provider => CreateQueue(provider, options));
 
         var maxBody = options.Receivers.MaxRequestBodyBytes;
-        services.AddSingleton(provider => new OtlpGrpcTraceReceiver(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc), maxBody));
-        if (options.Receivers.UsesAspNetCoreGrpc)
+        services.AddGrpc(grpc =>
         {
-            services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = maxBody);
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpTraceGrpcService.MethodProvider>());
-            services.AddSingleton(provider => new OtlpTraceGrpcService(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc)));
-        }
+            // The limit covers the message on the wire and, through the provider, after gzip.
+            grpc.MaxReceiveMessageSize = maxBody;
+            grpc.CompressionProviders = [new BoundedGzipProvider(maxBody)];
+            // Its catch-all for unknown services would match every two-segment path and turn a wrong
+            // HTTP method on /v1/traces into 404; WrongPortResponder answers unknown methods instead.
+            grpc.IgnoreUnknownServices = true;
+        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<OtlpTraceGrpcService>, OtlpTraceGrpcService.MethodProvider>());
+        services.AddSingleton(provider => new OtlpTraceGrpcService(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc)));
+        services.AddSingleton(provider => new GrpcCallAccounting(CreateIngest(provider, options, ReceiverMetrics.OtlpGrpc)));
         services.AddSingleton(provider => new OtlpHttpTraceReceiver(CreateIngest(provider, options, ReceiverMetrics.OtlpHttp), maxBody));
         services.AddSingleton(provider => new ZipkinSpansReceiver(CreateIngest(provider, options, ReceiverMetrics.Zipkin), maxBody));
 

@@ -1,14 +1,19 @@
 using System.Diagnostics;
+using System.Globalization;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
+using Threadline.Protocol.Grpc;
+using Threadline.Server.Receivers.Grpc;
 
 namespace Threadline.Server.Hosting;
 
 /// <summary>
 /// Answers a request that no route on its port takes (spans posted to the API port, Zipkin's
 /// path on the OTLP port, …) with a 404 whose body says which port takes what, instead of an
-/// empty 404 a client library would report without a clue. A POST is an export gone astray:
+/// empty 404 a client library would report without a clue; a gRPC call to a method the gRPC port
+/// does not offer gets UNIMPLEMENTED with the same guide. A POST is an export gone astray:
 /// it is counted as <c>threadline_receiver_requests_total{protocol="unknown",outcome="wrong_port"}</c>
 /// and logged, at most once a minute, so a misconfigured fleet cannot flood the log.
 /// </summary>
@@ -39,10 +44,26 @@ internal sealed class WrongPortResponder
             LogRateLimited(request.Method, request.Path, port);
         }
 
+        var role = _listeners.RoleOf(context);
+        var guide = Guide(role, port, request.Method, request.Path);
+        if (role == ListenerRole.OtlpGrpc && IsGrpcCall(request))
+        {
+            // A gRPC client reads the status, not the body: a service this server does not offer is
+            // UNIMPLEMENTED, answered trailers-only, with the guide as its message.
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            context.Response.ContentType = request.ContentType;
+            context.Response.Headers[GrpcStatusTrailers.Status] = ((int)StatusCode.Unimplemented).ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers[GrpcStatusTrailers.Message] = GrpcStatusTrailers.EncodeMessage(guide);
+            return Task.CompletedTask;
+        }
+
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(Guide(_listeners.RoleOf(context), port, request.Method, request.Path), context.RequestAborted);
+        return context.Response.WriteAsync(guide, context.RequestAborted);
     }
+
+    private static bool IsGrpcCall(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) && request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>What this port serves, and where each protocol goes, with the bound ports.</summary>
     internal string Guide(ListenerRole? role, int port, string method, PathString path)
@@ -52,7 +73,7 @@ internal sealed class WrongPortResponder
             ListenerRole.Api => "the query API (/api/v1/...), /metrics, /healthz and /readyz",
             ListenerRole.OtlpHttp => "OTLP/HTTP traces at POST /v1/traces",
             ListenerRole.Zipkin => "Zipkin v2 spans at POST /api/v2/spans",
-            ListenerRole.OtlpGrpc => "OTLP/gRPC (HTTP/2)",
+            ListenerRole.OtlpGrpc => $"OTLP/gRPC (HTTP/2) traces at /{OtlpTraceGrpcService.ServiceName}/Export",
             _ => "nothing known",
         };
         return $"Nothing here answers {method} {path}. This port ({port}) serves {serves}. "

@@ -20,16 +20,4 @@ public sealed class ReceiverOptions
     /// that inflates past this) is refused with 413 / RESOURCE_EXHAUSTED without being held in memory.
     /// </summary>
     public int MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
-
-    /// <summary>
-    /// Experimental, for comparing implementations under load: <see cref="FramingGrpc"/> (the
-    /// default) answers OTLP/gRPC with Threadline's own framing; <see cref="AspNetCoreGrpc"/> with
-    /// Grpc.AspNetCore. Not documented for users.
-    /// </summary>
-    public string GrpcImplementation { get; set; } = FramingGrpc;
-
-    public const string FramingGrpc = "framing";
-    public const string AspNetCoreGrpc = "aspnetcore";
-
-    internal bool UsesAspNetCoreGrpc => string.Equals(GrpcImplementation, AspNetCoreGrpc, StringComparison.OrdinalIgnoreCase);
 }

@@ -69,12 +69,6 @@ public sealed class ThreadlineOptionsValidator : IValidateOptions<ThreadlineOpti
             failures.Add($"{Prefix}Receivers:MaxRequestBodyBytes must be between {MinRequestBodyBytes} and {MaxRequestBodyBytes} bytes, got {maxBody.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        var grpc = options.Receivers.GrpcImplementation;
-        if (!string.Equals(grpc, ReceiverOptions.FramingGrpc, StringComparison.OrdinalIgnoreCase) && !options.Receivers.UsesAspNetCoreGrpc)
-        {
-            failures.Add($"{Prefix}Receivers:GrpcImplementation must be '{ReceiverOptions.FramingGrpc}' or '{ReceiverOptions.AspNetCoreGrpc}', got '{grpc}'.");
-        }
-
         if (options.Ingest.MaxQueuedSpans is < 1 or > MaxQueuedSpansLimit)
         {
             failures.Add($"{Prefix}Ingest:MaxQueuedSpans must be between 1 and {MaxQueuedSpansLimit}, got {options.Ingest.MaxQueuedSpans}.");

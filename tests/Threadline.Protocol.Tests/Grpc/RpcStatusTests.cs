@@ -39,17 +39,6 @@ public sealed class RpcStatusTests
     }
 
     [Fact]
-    public void Status_details_trailer_is_unpadded_base64_of_the_protobuf()
-    {
-        var status = new RpcStatus(8, "slow down", TimeSpan.FromSeconds(1));
-        var header = GrpcStatusTrailers.EncodeDetails(status);
-
-        Assert.DoesNotContain('=', header);
-        var padded = header + new string('=', (4 - (header.Length % 4)) % 4);
-        Assert.Equal(status.ToProtobuf(), Convert.FromBase64String(padded));
-    }
-
-    [Fact]
     public void Rpc_status_json_uses_the_proto3_json_mapping()
     {
         var json = Encoding.UTF8.GetString(new RpcStatus(8, "it's full", TimeSpan.FromMilliseconds(1500)).ToJson());

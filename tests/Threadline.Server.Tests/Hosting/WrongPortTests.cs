@@ -46,6 +46,29 @@ public sealed class WrongPortTests
     }
 
     [Fact]
+    public async Task Otlp_http_posted_to_the_grpc_port_gets_the_guide_and_is_not_counted_as_grpc()
+    {
+        await using var server = await TestServer.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server.OtlpGrpcEndpoint, "/v1/traces"))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(OtlpProtobufEncoder.EncodeExportRequest(TestSpans.Trace())),
+        };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/x-protobuf");
+
+        using var response = await TestContext.Http.SendAsync(request, TestContext.Timeout);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Timeout);
+        Assert.Contains($"This port ({server.OtlpGrpcEndpoint.Port}) serves OTLP/gRPC (HTTP/2) traces at /opentelemetry.proto.collector.trace.v1.TraceService/Export", body, StringComparison.Ordinal);
+        Assert.Contains($"Send OTLP/HTTP to :{server.OtlpHttpEndpoint.Port}/v1/traces", body, StringComparison.Ordinal);
+        var metrics = await MetricsEndpointTests.ScrapeAsync(server.ApiEndpoint);
+        Assert.Equal(1, metrics.Value("threadline_receiver_requests_total", ("protocol", "unknown"), ("outcome", "wrong_port")));
+        Assert.Equal(0, metrics.Sum("threadline_receiver_requests_total", ("protocol", "otlp_grpc")));
+    }
+
+    [Fact]
     public async Task The_guide_names_what_the_port_serves()
     {
         await using var server = await TestServer.StartAsync();

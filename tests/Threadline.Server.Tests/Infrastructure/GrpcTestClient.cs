@@ -5,7 +5,8 @@ using System.Net.Http.Headers;
 namespace Threadline.Server.Tests.Infrastructure;
 
 /// <summary>What a gRPC call returned: the HTTP layer, the status from the trailers, and the message.</summary>
-internal sealed record GrpcCall(HttpStatusCode HttpStatus, int? Status, string? Message, byte[]? StatusDetails, byte[]? ResponseMessage, HttpResponseHeaders Headers);
+/// <param name="StatusInTrailers">False for a trailers-only answer, whose status travels in the headers.</param>
+internal sealed record GrpcCall(HttpStatusCode HttpStatus, int? Status, string? Message, byte[]? StatusDetails, byte[]? ResponseMessage, HttpResponseHeaders Headers, bool StatusInTrailers);
 
 /// <summary>
 /// Speaks just enough gRPC over HttpClient (HTTP/2 with prior knowledge on http://) to call
@@ -65,7 +66,8 @@ internal static class GrpcTestClient
             grpcMessage is null ? null : Uri.UnescapeDataString(grpcMessage),
             details is null ? null : Convert.FromBase64String(Pad(details)),
             message,
-            response.Headers);
+            response.Headers,
+            response.TrailingHeaders.Contains("grpc-status"));
     }
 
     // Trailers normally; the headers too, for a trailers-only answer.

@@ -7,16 +7,6 @@ public sealed class ThreadlineOptionsValidatorTests
     [Fact]
     public void Defaults_are_valid() => Assert.Empty(ThreadlineOptionsValidator.Validate(new ThreadlineOptions()));
 
-    [Fact]
-    public void Unknown_grpc_implementation_is_refused_by_name()
-    {
-        var options = new ThreadlineOptions();
-        options.Receivers.GrpcImplementation = "netty";
-
-        var failure = Assert.Single(ThreadlineOptionsValidator.Validate(options));
-        Assert.Equal("Threadline:Receivers:GrpcImplementation must be 'framing' or 'aspnetcore', got 'netty'.", failure);
-    }
-
     [Theory]
     [InlineData("localhost")]
     [InlineData("")]

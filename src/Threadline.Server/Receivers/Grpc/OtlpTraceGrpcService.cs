@@ -6,23 +6,25 @@ using Threadline.Protocol.Otlp;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Receivers.Body;
 
-namespace Threadline.Server.Receivers.Grpc.AspNetCore;
+namespace Threadline.Server.Receivers.Grpc;
 
 /// <summary>The decoded request, or why it is not a valid ExportTraceServiceRequest.</summary>
 internal sealed record GrpcExportRequest(DecodedSpans? Spans, string? Error);
 
 /// <summary>
-/// OTLP/gRPC on Grpc.AspNetCore, the experimental alternative to <see cref="OtlpGrpcTraceReceiver"/>
-/// (<c>Receivers:GrpcImplementation=aspnetcore</c>), kept to measure the two under the same load.
-/// Grpc.AspNetCore does the framing, gzip, size limit and deadline; the request bytes pass through
-/// its marshaller straight to <see cref="OtlpProtobufDecoder"/>, and the answer is encoded by
+/// OTLP/gRPC: the unary <c>TraceService/Export</c> call, served by Grpc.AspNetCore, which does the
+/// framing, size limit, deadline and (with <see cref="BoundedGzipProvider"/>) gzip. A thin edge:
+/// the request bytes pass through its marshaller straight to <see cref="OtlpProtobufDecoder"/>, the
+/// spans go to <see cref="TraceIngestService"/>, and the answer is encoded by
 /// <see cref="OtlpProtobufEncoder"/>, so no generated message is involved.
 /// </summary>
 internal sealed class OtlpTraceGrpcService
 {
+    public const string ServiceName = "opentelemetry.proto.collector.trace.v1.TraceService";
+
     private static readonly Method<GrpcExportRequest, byte[]> Export = new(
         MethodType.Unary,
-        "opentelemetry.proto.collector.trace.v1.TraceService",
+        ServiceName,
         "Export",
         Marshallers.Create<GrpcExportRequest>((_, _) => throw new NotSupportedException("The server never sends a request."), DecodeRequest),
         Marshallers.Create<byte[]>(response => response, _ => throw new NotSupportedException("The server never reads a response.")));
@@ -34,31 +36,30 @@ internal sealed class OtlpTraceGrpcService
     public async Task<byte[]> ExportAsync(GrpcExportRequest request, ServerCallContext context)
     {
         if (request.Error is not null)
-        {
-            _ingest.RecordRefusal(RequestRefusal.Malformed);
             throw new RpcException(new Status(StatusCode.InvalidArgument, "The message is not a valid ExportTraceServiceRequest: " + request.Error));
-        }
 
+        GrpcCallAccounting.MarkIngested(context.GetHttpContext());
+        // When the client's deadline passes first, Grpc.AspNetCore answers DEADLINE_EXCEEDED and
+        // cancels this token; spans already queued are still stored.
         var result = await _ingest.IngestAsync(request.Spans!, context.CancellationToken).ConfigureAwait(false);
-        switch (result.Outcome)
-        {
-            case IngestOutcome.Accepted:
-                return OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
-            case IngestOutcome.Overloaded:
-                throw Refusal(context, GrpcStatusCode.ResourceExhausted, result.Message, result.RetryAfter);
-            default:
-                throw Refusal(context, GrpcStatusCode.Unavailable, result.Message, result.RetryAfter);
-        }
-    }
+        var answer = GrpcIngestAnswer.For(result.Outcome);
+        if (answer.Status == GrpcStatusCode.Ok)
+            return OtlpProtobufEncoder.EncodeExportResponse(result.RejectedSpans, result.Message);
 
-    private static RpcException Refusal(ServerCallContext context, GrpcStatusCode code, string? message, TimeSpan retryAfter)
-    {
-        context.ResponseTrailers.Add(GrpcStatusTrailers.Details, new RpcStatus((int)code, message ?? string.Empty, retryAfter).ToProtobuf());
-        return new RpcException(new Status((StatusCode)(int)code, message ?? string.Empty));
+        var message = result.Message ?? string.Empty;
+        if (answer.RetryHint)
+        {
+            // google.rpc.Status with RetryInfo, where the OpenTelemetry SDKs look for the back-off.
+            context.ResponseTrailers.Add(GrpcStatusTrailers.Details, new RpcStatus((int)answer.Status, message, result.RetryAfter).ToProtobuf());
+            // Sending the headers first puts the status in real trailers: the OpenTelemetry .NET
+            // exporter reads the details only there, not from a trailers-only answer's headers.
+            await context.WriteResponseHeadersAsync([]).ConfigureAwait(false);
+        }
+        throw new RpcException(new Status((StatusCode)(int)answer.Status, message));
     }
 
     // Decodes in place from Grpc.AspNetCore's buffer; a malformed message becomes INVALID_ARGUMENT in
-    // ExportAsync rather than the INTERNAL status an exception thrown here would turn into.
+    // ExportAsync rather than the UNKNOWN status an exception thrown here would turn into.
     private static GrpcExportRequest DecodeRequest(DeserializationContext context)
     {
         var payload = context.PayloadAsReadOnlySequence();
