@@ -135,14 +135,16 @@ public static class SpanExtensions
         }
 
         var limits = SpanLimitsRegistry.For(span.Source);
+        // Without a length limit nothing is ever cut: skip the call, which runs for every attribute.
+        if (limits.AttributeValueLengthLimit is not null) value = limits.Truncate(value);
         switch (FindAttribute(span, key, limits.AttributeCountLimit))
         {
             case AttributeSlot.Existing:
-                span.SetTag(key, limits.Truncate(value));
+                span.SetTag(key, value);
                 break;
             case AttributeSlot.Free:
                 // The walk above already proved the key absent: append without Activity searching again.
-                span.AddTag(key, limits.Truncate(value));
+                span.AddTag(key, value);
                 break;
             default:
                 DroppedCounts.GetOrCreate(span).Attributes++;

@@ -16,7 +16,9 @@ internal static class SpanLimitEnforcer
         var needsTruncation = false;
         if (limits.AttributeValueLengthLimit is null)
         {
-            foreach (ref readonly var _ in activity.EnumerateTagObjects()) count++;
+            // Counting alone is all the common case needs; this loop runs for every span that ends.
+            var tags = activity.EnumerateTagObjects();
+            while (tags.MoveNext()) count++;
         }
         else
         {
@@ -34,8 +36,9 @@ internal static class SpanLimitEnforcer
     public static void EnforceAtEnd(Activity activity, SpanLimits limits)
     {
         EnforceAttributes(activity, limits);
-        CheckEvents(activity, limits);
-        CheckLinks(activity, limits);
+        // Most spans carry no events and no links: asking for the first one is cheaper than the walks.
+        if (activity.EnumerateEvents().MoveNext()) CheckEvents(activity, limits);
+        if (activity.EnumerateLinks().MoveNext()) CheckLinks(activity, limits);
 
         if (SdkEventSource.Log.IsEnabled() && DroppedCounts.Get(activity) is { Any: true } counts)
         {
