@@ -79,4 +79,30 @@ public abstract partial class TraceStoreConformance
         Assert.Empty(await store.GetServicesAsync(acme, None));
         Assert.Empty(await store.GetAttributeKeysAsync(acme, ConditionScope.Span, None));
     }
+
+    [Fact]
+    public async Task Empty_store_answers_every_query_engine_read_with_nothing()
+    {
+        var store = CreateStore();
+        var everything = new CatalogRequest();
+        var aggregates = new Aggregates.AggregateQuery { StartTimeUnixNano = 0, EndTimeUnixNano = ulong.MaxValue, StepMinutes = 0 };
+
+        Assert.Empty(await FetchAllAsync(store, new FetchSpansRequest()));
+        Assert.Empty(await store.GetTraceAsync(new TraceByIdRequest(_spans.NewTraceId()), None));
+        Assert.Empty(await store.GetServicesAsync(everything, None));
+        Assert.Empty(await store.GetOperationsAsync(everything, "frontend", None));
+        Assert.Empty(await store.GetAttributeKeysAsync(everything, ConditionScope.Any, None));
+        Assert.Empty(await store.GetAttributeValuesAsync(everything, ConditionScope.Any, "http.route", 10, None));
+        Assert.Empty(await store.GetSpanMetricsAsync(aggregates, None));
+        Assert.Empty(await store.GetServiceGraphAsync(aggregates, None));
+    }
+
+    [Fact]
+    public async Task Intrinsic_scope_is_refused_by_the_attribute_catalogs()
+    {
+        var store = CreateStore();
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(async () => await store.GetAttributeKeysAsync(new CatalogRequest(), ConditionScope.Intrinsic, None));
+        Assert.Contains("Intrinsic", e.Message);
+    }
 }
