@@ -85,7 +85,7 @@ public abstract partial class TraceStoreConformance
     {
         var store = CreateStore();
         var everything = new CatalogRequest();
-        var aggregates = new Aggregates.AggregateQuery { StartTimeUnixNano = 0, EndTimeUnixNano = ulong.MaxValue, StepMinutes = 0 };
+        var aggregates = new Threadline.Storage.Aggregates.AggregateQuery { StartTimeUnixNano = 0, EndTimeUnixNano = ulong.MaxValue, StepMinutes = 0 };
 
         Assert.Empty(await FetchAllAsync(store, new FetchSpansRequest()));
         Assert.Empty(await store.GetTraceAsync(new TraceByIdRequest(_spans.NewTraceId()), None));
