@@ -105,6 +105,7 @@ public abstract partial class TraceStoreConformance
         var payments = await store.GetSpanMetricsAsync(Minutes(0, 3, "payments"), None);
         Assert.Equal(["charge"], payments.Select(s => s.Key.SpanName));
         Assert.Empty(await store.GetSpanMetricsAsync(Minutes(0, 3) with { Tenant = new TenantId("acme") }, None));
+        Assert.Equal(3, (await store.GetSpanMetricsAsync(new AggregateQuery { StartTimeUnixNano = 0, EndTimeUnixNano = ulong.MaxValue }, None)).Count);
     }
 
     [Fact]

@@ -38,10 +38,10 @@ public sealed record AggregateQuery
     }
 
     /// <summary>The first minute included (minutes since the Unix epoch).</summary>
-    public long FirstMinute => (long)((StartTimeUnixNano + MinuteClock.NanosPerMinute - 1) / MinuteClock.NanosPerMinute);
+    public long FirstMinute => CeilingMinute(StartTimeUnixNano);
 
     /// <summary>One past the last minute included.</summary>
-    public long EndMinute => (long)((EndTimeUnixNano + MinuteClock.NanosPerMinute - 1) / MinuteClock.NanosPerMinute);
+    public long EndMinute => CeilingMinute(EndTimeUnixNano);
 
     /// <summary>Steps of a series; 0 without a step.</summary>
     public long StepCount => StepMinutes <= 0 ? 0 : Math.Max(0, (EndMinute - StepOrigin + StepMinutes - 1) / StepMinutes);
@@ -50,6 +50,10 @@ public sealed record AggregateQuery
     public long StepOrigin => FirstMinute;
 
     public bool Includes(long minute) => minute >= FirstMinute && minute < EndMinute;
+
+    // Division first: adding before dividing would overflow for an end of ulong.MaxValue ("no end").
+    private static long CeilingMinute(ulong unixNano) =>
+        (long)(unixNano / MinuteClock.NanosPerMinute) + (unixNano % MinuteClock.NanosPerMinute == 0 ? 0 : 1);
 }
 
 /// <summary>Minutes since the Unix epoch, the resolution of the aggregates.</summary>
