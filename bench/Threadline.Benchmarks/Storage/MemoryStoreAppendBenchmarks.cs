@@ -15,6 +15,7 @@ namespace Threadline.Benchmarks.Storage;
 /// </summary>
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
+[MedianColumn]
 public class MemoryStoreAppendBenchmarks
 {
     private const int SpansPerBatch = 100;

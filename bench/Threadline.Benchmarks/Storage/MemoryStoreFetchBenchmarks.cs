@@ -12,6 +12,7 @@ namespace Threadline.Benchmarks.Storage;
 /// </summary>
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
+[MedianColumn]
 public class MemoryStoreFetchBenchmarks
 {
     private const int SpanCount = 100_000;

@@ -21,6 +21,11 @@ public sealed class IngestAggregates
     private long _cappedEdges;
     private long _evictedMinutes;
 
+    // Spans of a batch mostly start in the same minute: remembering its bucket skips the
+    // sorted-dictionary lookup per span. Cleared when that minute is evicted.
+    private long _recentMinute = long.MinValue;
+    private Minute? _recentBucket;
+
     /// <exception cref="ArgumentOutOfRangeException">A limit is zero or negative.</exception>
     public IngestAggregates(AggregateLimits limits, TimeProvider? time = null)
     {
@@ -83,16 +88,20 @@ public sealed class IngestAggregates
     private Tally? Entry<TKey>(long minute, Func<Minute, Dictionary<TKey, Tally>> select, TKey key)
         where TKey : notnull
     {
-        if (_minutes.TryGetValue(minute, out var bucket) && select(bucket).TryGetValue(key, out var tally)) return tally;
+        Minute? bucket;
+        if (minute == _recentMinute) bucket = _recentBucket;
+        else if (_minutes.TryGetValue(minute, out bucket)) (_recentMinute, _recentBucket) = (minute, bucket);
+        if (bucket is not null && select(bucket).TryGetValue(key, out var tally)) return tally;
 
         // Only minutes older than this one make room: a late span must not push out newer data.
         while (_entries >= _limits.MaxEntries && _minutes.Count > 0 && _minutes.First().Key < minute) EvictOldestMinute();
         if (_entries >= _limits.MaxEntries) return null;
 
-        if (bucket is null && !_minutes.TryGetValue(minute, out bucket))
+        if (bucket is null)
         {
             bucket = new Minute();
             _minutes.Add(minute, bucket);
+            (_recentMinute, _recentBucket) = (minute, bucket);
         }
         var entries = select(bucket);
         if (entries.Count >= _limits.MaxKeysPerMinute) return null;
@@ -106,6 +115,7 @@ public sealed class IngestAggregates
     {
         var (minute, bucket) = _minutes.First();
         _minutes.Remove(minute);
+        if (minute == _recentMinute) (_recentMinute, _recentBucket) = (long.MinValue, null);
         _entries -= bucket.Metrics.Count + bucket.Edges.Count;
         _evictedMinutes++;
     }
