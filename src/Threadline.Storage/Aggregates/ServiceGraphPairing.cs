@@ -7,7 +7,9 @@ namespace Threadline.Storage.Aggregates;
 /// CONSUMER that is its child or links to it — which may arrive in any order and in different
 /// batches. An unmatched side waits in a pending map bounded in size and in time (by arrival,
 /// on the injected clock); what is given up is counted, never silently lost. A producer stays
-/// pending after a match, as a message may have many consumers. Not thread-safe.
+/// pending after a match, as a message may have many consumers; but only one callee waits per
+/// caller, so a second consumer of one message arriving before its producer is counted as given
+/// up. Not thread-safe.
 /// </summary>
 internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimeProvider time)
 {
