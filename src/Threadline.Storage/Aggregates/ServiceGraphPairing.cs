@@ -62,7 +62,7 @@ internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimePro
         }
         // A client has one server child; a producer's message may reach more consumers later.
         if (matched && type == ConnectionType.Call) return;
-        var pending = new Pending(caller, [key], time.GetTimestamp()) { Matched = matched };
+        var pending = new Pending(caller, key, null, time.GetTimestamp()) { Matched = matched };
         if (!_callers.TryAdd(key, pending)) return;
         Enqueue(pending);
     }
@@ -97,9 +97,10 @@ internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimePro
             return;
         }
 
-        var pending = new Pending(callee, keys[..count].ToArray(), time.GetTimestamp());
-        var added = false;
-        foreach (var key in pending.Keys) added |= _callees.TryAdd(key, pending);
+        // Most callees have one key (their parent); only consumers with links need an array.
+        var pending = new Pending(callee, keys[0], count > 1 ? keys[1..count].ToArray() : null, time.GetTimestamp());
+        var added = _callees.TryAdd(pending.Key, pending);
+        foreach (var key in pending.MoreKeys ?? []) added |= _callees.TryAdd(key, pending);
         if (added) Enqueue(pending);
         else Expired++;
     }
@@ -132,18 +133,26 @@ internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimePro
     private void RemoveKeys(Pending pending)
     {
         var map = pending.Span.Kind is SpanKind.Client or SpanKind.Producer ? _callers : _callees;
-        foreach (var key in pending.Keys)
-        {
-            if (map.TryGetValue(key, out var held) && ReferenceEquals(held, pending)) map.Remove(key);
-        }
+        RemoveKey(map, pending.Key, pending);
+        foreach (var key in pending.MoreKeys ?? []) RemoveKey(map, key, pending);
+    }
+
+    private static void RemoveKey(Dictionary<PairKey, Pending> map, PairKey key, Pending pending)
+    {
+        if (map.TryGetValue(key, out var held) && ReferenceEquals(held, pending)) map.Remove(key);
     }
 
     private readonly record struct PairKey(TraceId TraceId, SpanId SpanId);
 
-    private sealed class Pending(Span span, PairKey[] keys, long arrivedAt)
+    private sealed class Pending(Span span, PairKey key, PairKey[]? moreKeys, long arrivedAt)
     {
         public Span Span { get; } = span;
-        public PairKey[] Keys { get; } = keys;
+
+        /// <summary>The key it waits under: its own id for a caller, its parent's for a callee.</summary>
+        public PairKey Key { get; } = key;
+
+        /// <summary>A consumer's links beyond its parent; null for most spans.</summary>
+        public PairKey[]? MoreKeys { get; } = moreKeys;
         public long ArrivedAt { get; } = arrivedAt;
 
         /// <summary>Out of the maps: matched (a client or a callee) or given up.</summary>
