@@ -1,4 +1,6 @@
 using Threadline.Core.Model;
+using Threadline.Storage.Aggregates;
+using Threadline.Storage.Fetch;
 
 namespace Threadline.Storage;
 
@@ -36,6 +38,53 @@ public interface ITraceStore
 
     /// <summary>Distinct values (as text) seen for an attribute key, sorted ordinally, at most <paramref name="limit"/>.</summary>
     ValueTask<IReadOnlyList<string>> GetTagValuesAsync(string key, int limit, CancellationToken cancellationToken);
+
+    // ---- for query engines (TraceQL, analysis); every request carries a tenant ----
+
+    /// <summary>
+    /// Every stored span of the trace, ordered by start time, when the trace overlaps the
+    /// request's hint window; empty when the trace is unknown or lies wholly outside it.
+    /// </summary>
+    ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceByIdRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The spans starting in the request's range that satisfy its conditions (all or any, as
+    /// asked), one <see cref="Spanset"/> per trace, streamed in no promised order. Conditions
+    /// are pruning hints: an engine may also return spans that fail them, never omit one that
+    /// passes. Stopping the enumeration stops the work.
+    /// </summary>
+    IAsyncEnumerable<Spanset> FetchSpansAsync(FetchSpansRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Services with a span starting in the range, sorted ordinally.</summary>
+    ValueTask<IReadOnlyList<string>> GetServicesAsync(CatalogRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Span names and kinds of a service's spans starting in the range, sorted by name then kind.</summary>
+    ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(CatalogRequest request, string service, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Attribute keys in one scope (span, resource, event, link; <see cref="ConditionScope.Any"/>
+    /// for span and resource together) on spans starting in the range, sorted ordinally.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>> GetAttributeKeysAsync(CatalogRequest request, ConditionScope scope, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Distinct typed values of an attribute in one scope on spans starting in the range: strings,
+    /// integers, doubles and bools as they are (<c>500</c> and <c>"500"</c> are two values), sorted
+    /// by type then value, at most <paramref name="limit"/>.
+    /// </summary>
+    ValueTask<IReadOnlyList<AttributeValue>> GetAttributeValuesAsync(CatalogRequest request, ConditionScope scope, string key, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Span metrics kept at ingest (per minute and per service, span name, kind and status code:
+    /// count, errors, duration sketch), merged over the query's minutes, ordered by key.
+    /// </summary>
+    ValueTask<IReadOnlyList<SpanMetricsSeries>> GetSpanMetricsAsync(AggregateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Service-graph edges kept at ingest (CLIENT→SERVER and PRODUCER→CONSUMER pairs across
+    /// services), merged over the query's minutes, ordered by caller then callee.
+    /// </summary>
+    ValueTask<IReadOnlyList<ServiceGraphEdge>> GetServiceGraphAsync(AggregateQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>A span name as seen for a service, with the kind it was reported with.</summary>

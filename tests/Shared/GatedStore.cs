@@ -66,6 +66,15 @@ internal sealed class GatedStore(bool gateOpen = false) : ITraceStore
     public ValueTask<IReadOnlyList<string>> GetTagKeysAsync(CancellationToken cancellationToken) => Inner.GetTagKeysAsync(cancellationToken);
     public ValueTask<IReadOnlyList<string>> GetTagValuesAsync(string key, int limit, CancellationToken cancellationToken) => Inner.GetTagValuesAsync(key, limit, cancellationToken);
 
+    public ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceByIdRequest request, CancellationToken cancellationToken) => Inner.GetTraceAsync(request, cancellationToken);
+    public IAsyncEnumerable<Threadline.Storage.Fetch.Spanset> FetchSpansAsync(Threadline.Storage.Fetch.FetchSpansRequest request, CancellationToken cancellationToken) => Inner.FetchSpansAsync(request, cancellationToken);
+    public ValueTask<IReadOnlyList<string>> GetServicesAsync(CatalogRequest request, CancellationToken cancellationToken) => Inner.GetServicesAsync(request, cancellationToken);
+    public ValueTask<IReadOnlyList<Operation>> GetOperationsAsync(CatalogRequest request, string service, CancellationToken cancellationToken) => Inner.GetOperationsAsync(request, service, cancellationToken);
+    public ValueTask<IReadOnlyList<string>> GetAttributeKeysAsync(CatalogRequest request, Threadline.Storage.Fetch.ConditionScope scope, CancellationToken cancellationToken) => Inner.GetAttributeKeysAsync(request, scope, cancellationToken);
+    public ValueTask<IReadOnlyList<AttributeValue>> GetAttributeValuesAsync(CatalogRequest request, Threadline.Storage.Fetch.ConditionScope scope, string key, int limit, CancellationToken cancellationToken) => Inner.GetAttributeValuesAsync(request, scope, key, limit, cancellationToken);
+    public ValueTask<IReadOnlyList<Threadline.Storage.Aggregates.SpanMetricsSeries>> GetSpanMetricsAsync(Threadline.Storage.Aggregates.AggregateQuery query, CancellationToken cancellationToken) => Inner.GetSpanMetricsAsync(query, cancellationToken);
+    public ValueTask<IReadOnlyList<Threadline.Storage.Aggregates.ServiceGraphEdge>> GetServiceGraphAsync(Threadline.Storage.Aggregates.AggregateQuery query, CancellationToken cancellationToken) => Inner.GetServiceGraphAsync(query, cancellationToken);
+
     private static TaskCompletionSource NewGate(bool open)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -7,7 +7,7 @@ namespace Threadline.Storage.Tests;
 /// this and supply <see cref="CreateStore"/>; engines are compared on behaviour only, so
 /// nothing here looks inside a store.
 /// </summary>
-public abstract class TraceStoreConformance
+public abstract partial class TraceStoreConformance
 {
     private readonly SpanFactory _spans = new();
 

@@ -10,9 +10,12 @@ namespace Threadline.Benchmarks.Storage;
 /// Appending 100-span batches, the size an OpenTelemetry SDK exports by default-ish, to the
 /// memory engine, directly and through the ingest queue. Figures are per span. The store is
 /// kept full, so every append also pays for eviction, as it does in a long-running server.
+/// The default store keeps span metrics and service-graph edges at ingest; a second store with
+/// them off shows what they cost.
 /// </summary>
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
+[MedianColumn]
 public class MemoryStoreAppendBenchmarks
 {
     private const int SpansPerBatch = 100;
@@ -30,6 +33,7 @@ public class MemoryStoreAppendBenchmarks
     private Span[][] _batches = [];
     private int _next;
     private MemoryTraceStore _store = null!;
+    private MemoryTraceStore _storeWithoutAggregates = null!;
     private IngestQueue _queue = null!;
     private readonly List<Task> _round = new(BatchesPerQueueRound);
     private readonly Lock _baselineLock = new();
@@ -94,11 +98,15 @@ public class MemoryStoreAppendBenchmarks
         }
 
         _store = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = MaxSpans });
+        _storeWithoutAggregates = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = MaxSpans, KeepAggregates = false });
         _queue = new IngestQueue(new StoreWriter(_store), new IngestQueueOptions());
 
-        // Fill the store once so that measuring starts in the steady state (store full, evicting).
+        // Fill the stores once so that measuring starts in the steady state (store full, evicting).
         foreach (var batch in _batches.AsSpan(0, MaxSpans / SpansPerBatch))
+        {
             _store.AppendAsync(batch, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            _storeWithoutAggregates.AppendAsync(batch, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
         _next = MaxSpans / SpansPerBatch;
     }
 
@@ -122,6 +130,10 @@ public class MemoryStoreAppendBenchmarks
 
     [Benchmark(OperationsPerInvoke = SpansPerBatch)]
     public ValueTask Append_batch_to_memory_store() => _store.AppendAsync(NextBatch(), CancellationToken.None);
+
+    /// <summary>The same append without span metrics and service-graph pairing.</summary>
+    [Benchmark(OperationsPerInvoke = SpansPerBatch)]
+    public ValueTask Append_batch_to_memory_store_without_aggregates() => _storeWithoutAggregates.AppendAsync(NextBatch(), CancellationToken.None);
 
     /// <summary>
     /// What a receiver sees: enqueue a round of batches, then wait for every acknowledgement;

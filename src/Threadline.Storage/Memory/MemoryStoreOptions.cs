@@ -31,6 +31,27 @@ public sealed class MemoryStoreOptions
     public int MaxOperationsPerService { get; set; } = 10_000;
 
     /// <summary>
+    /// Whether span metrics and service-graph edges are kept at ingest (on by default; off only
+    /// to measure what they cost).
+    /// </summary>
+    public bool KeepAggregates { get; set; } = true;
+
+    /// <summary>
+    /// Most (minute, key) entries of span metrics and service-graph edges together. Past it the
+    /// oldest minutes are dropped, as traces are evicted past <see cref="MaxSpans"/>.
+    /// </summary>
+    public int MaxAggregateEntries { get; set; } = 100_000;
+
+    /// <summary>Most span-metrics keys (and, separately, edges) in one minute; spans of further keys are counted as capped.</summary>
+    public int MaxAggregateKeysPerMinute { get; set; } = 10_000;
+
+    /// <summary>Most CLIENT/SERVER/PRODUCER/CONSUMER spans waiting for their partner; past it the longest-waiting is given up and counted.</summary>
+    public int MaxPendingPairs { get; set; } = 100_000;
+
+    /// <summary>Seconds a span waits for its service-graph partner before it is given up and counted.</summary>
+    public int PairingWaitSeconds { get; set; } = 10;
+
+    /// <summary>
     /// Every bound that is zero or negative, one message each naming the option (relative to the
     /// engine's configuration section); empty when valid.
     /// </summary>
@@ -55,5 +76,9 @@ public sealed class MemoryStoreOptions
         (nameof(MaxTagKeys), MaxTagKeys),
         (nameof(MaxServices), MaxServices),
         (nameof(MaxOperationsPerService), MaxOperationsPerService),
+        (nameof(MaxAggregateEntries), MaxAggregateEntries),
+        (nameof(MaxAggregateKeysPerMinute), MaxAggregateKeysPerMinute),
+        (nameof(MaxPendingPairs), MaxPendingPairs),
+        (nameof(PairingWaitSeconds), PairingWaitSeconds),
     ];
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Threadline.Core.Model;
+using Threadline.Storage.Aggregates;
 
 namespace Threadline.Storage.Memory;
 
@@ -19,8 +20,15 @@ namespace Threadline.Storage.Memory;
 /// start, within the bounds of <see cref="MemoryStoreOptions"/>; evicting a trace does not
 /// remove its names from them.
 /// </para>
+/// <para>
+/// Span metrics and service-graph edges are computed here, in the append, rather than in a
+/// pipeline stage: the contract says they are kept at ingest and stored by the engine, so every
+/// path that stores spans (receivers, an import, a forwarder) counts them exactly once, and a
+/// durable engine can log them with the spans they came from. The pending map that pairs a
+/// client with its server child across batches is engine state for the same reason.
+/// </para>
 /// </remarks>
-public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
+public sealed partial class MemoryTraceStore : ITraceStore, IStoreMetrics
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<TraceId, StoredTrace> _traces = [];
@@ -35,20 +43,34 @@ public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
     private long _evictedTraces;
     private long _evictedSpans;
 
+    // Null when the options turn aggregates off.
+    private readonly IngestAggregates? _aggregates;
+    private readonly int _maxTagValueLength;
+
     /// <summary>A store with the default bounds (a million spans).</summary>
     public MemoryTraceStore()
         : this(new MemoryStoreOptions())
     {
     }
 
+    /// <param name="options">The engine's bounds.</param>
+    /// <param name="time">The clock that limits how long a service-graph pair waits; the system clock when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public MemoryTraceStore(MemoryStoreOptions options)
+    public MemoryTraceStore(MemoryStoreOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _maxSpans = options.MaxSpans;
         _services = new ServiceCatalog(options.MaxServices, options.MaxOperationsPerService);
         _tags = new TagCatalog(options.MaxTagKeys, options.MaxTagValuesPerKey, options.MaxTagValueLength);
+        _maxTagValueLength = options.MaxTagValueLength;
+        if (options.KeepAggregates)
+        {
+            _aggregates = new IngestAggregates(
+                new AggregateLimits(options.MaxAggregateEntries, options.MaxAggregateKeysPerMinute, options.MaxPendingPairs,
+                    TimeSpan.FromSeconds(options.PairingWaitSeconds)),
+                time);
+        }
     }
 
     /// <summary>What the store holds now and what it has evicted, for self-metrics.</summary>
@@ -63,6 +85,18 @@ public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
         }
     }
 
+    /// <summary>What the ingest-time aggregates hold and have given up; all zero when they are off.</summary>
+    public AggregateStatistics AggregateStatistics
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _aggregates?.Statistics ?? default;
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void PublishInstruments(Meter meter)
     {
@@ -73,6 +107,11 @@ public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
             "The memory store's span budget (Threadline:Storage:Memory:MaxSpans); past it the oldest traces are evicted.");
         meter.CreateObservableCounter("threadline_store_evicted_traces", () => Statistics.EvictedTraces, "{trace}", "Traces the memory store evicted to stay within its span budget.");
         meter.CreateObservableCounter("threadline_store_evicted_spans", () => Statistics.EvictedSpans, "{span}", "Spans of the traces the memory store evicted.");
+        if (_aggregates is null) return;
+        meter.CreateObservableGauge("threadline_store_aggregate_entries", () => AggregateStatistics.Entries, "{entry}", "Span-metrics and service-graph (minute, key) entries the memory store holds.");
+        meter.CreateObservableCounter("threadline_store_aggregate_capped_spans", () => AggregateStatistics.CappedSpans, "{span}", "Spans left out of span metrics because their minute had the most keys allowed.");
+        meter.CreateObservableCounter("threadline_store_aggregate_evicted_minutes", () => AggregateStatistics.EvictedMinutes, "{minute}", "Minutes of span metrics and edges dropped, oldest first, to stay within MaxAggregateEntries.");
+        meter.CreateObservableCounter("threadline_store_service_graph_unpaired_spans", () => AggregateStatistics.ExpiredUnpairedSpans, "{span}", "Client, server, producer and consumer spans whose partner did not arrive within the pairing wait.");
     }
 
     public ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
@@ -91,6 +130,7 @@ public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
         lock (_lock)
         {
             MakeRoomFor(count);
+            _aggregates?.BeginBatch();
 
             // Receivers hand over spans grouped by resource and mostly by trace, so
             // remembering the previous span's trace and resource skips the dictionary lookup
@@ -112,6 +152,7 @@ public sealed class MemoryTraceStore : ITraceStore, IStoreMetrics
                 }
                 _services.AddOperation(operations, span.Name, span.Kind);
                 if (span.Attributes.Length != 0) _tags.Observe(span.Attributes);
+                _aggregates?.Observe(span);
             }
 
             _spanCount += count;
