@@ -3,7 +3,7 @@ using Threadline.Core.Model;
 using Threadline.Protocol.Otlp;
 using Threadline.Protocol.Tests.Support;
 using static Threadline.Protocol.Tests.Support.Pb;
-using Wire = Threadline.Protocol.Otlp.Wire;
+using Wire = Threadline.TestSupport.Otlp;
 
 namespace Threadline.Protocol.Tests;
 

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Threadline.Core.Model;
 using Threadline.Protocol.Otlp;
 using Threadline.Protocol.Tests.Support;
-using Wire = Threadline.Protocol.Otlp.Wire;
+using Wire = Threadline.TestSupport.Otlp;
 
 namespace Threadline.Protocol.Tests;
 

@@ -35,7 +35,7 @@ public sealed class OtlpProtobufMalformedInputTests
     {
         var body = OtlpProtobufEncoder.EncodeExportRequest(SampleSpans.EveryField());
         var boundaries = new HashSet<int> { 0 };
-        var request = Otlp.Wire.ExportTraceServiceRequest.Parser.ParseFrom(body);
+        var request = Threadline.TestSupport.Otlp.ExportTraceServiceRequest.Parser.ParseFrom(body);
         var offset = 0;
         foreach (var resourceSpans in request.ResourceSpans)
         {

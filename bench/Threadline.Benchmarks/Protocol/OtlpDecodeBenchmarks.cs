@@ -4,7 +4,7 @@ using Google.Protobuf;
 using Threadline.Core.Model;
 using Threadline.Protocol;
 using Threadline.Protocol.Otlp;
-using Wire = Threadline.Protocol.Otlp.Wire;
+using Wire = Threadline.TestSupport.Otlp;
 
 namespace Threadline.Benchmarks.Protocol;
 

@@ -7,7 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Resources;
 using Threadline.Sdk;
 using Threadline.Sdk.Export.Otlp.Serialization;
-using Wire = Threadline.Protocol.Otlp.Wire;
+using Wire = Threadline.TestSupport.Otlp;
 
 namespace Threadline.Benchmarks.Sdk;
 

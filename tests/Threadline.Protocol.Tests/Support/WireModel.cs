@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using Threadline.Core.Model;
-using Wire = Threadline.Protocol.Otlp.Wire;
+using Wire = Threadline.TestSupport.Otlp;
 
 namespace Threadline.Protocol.Tests.Support;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 using Threadline.Sdk.Export;
 using Threadline.Sdk.Export.Otlp;
 

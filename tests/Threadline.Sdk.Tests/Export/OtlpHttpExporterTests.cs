@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Google.Protobuf;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 using Threadline.Sdk.Export;
 using Threadline.Sdk.Export.Otlp;
 

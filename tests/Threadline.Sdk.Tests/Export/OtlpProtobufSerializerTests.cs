@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Google.Protobuf;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 using Threadline.Sdk.Export.Otlp.Serialization;
 
 namespace Threadline.Sdk.Tests.Export;

@@ -1,6 +1,6 @@
 using System.Text;
 using Google.Protobuf;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 using Threadline.Sdk.Export.Otlp.Transport;
 
 namespace Threadline.Sdk.Tests.Export;

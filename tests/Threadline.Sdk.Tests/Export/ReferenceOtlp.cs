@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 
 namespace Threadline.Sdk.Tests.Export;
 

@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
-using Threadline.Protocol.Otlp.Wire;
+using Threadline.TestSupport.Otlp;
 
 namespace Threadline.Sdk.Tests.Export;
 
