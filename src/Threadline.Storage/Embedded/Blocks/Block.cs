@@ -73,8 +73,7 @@ public sealed class Block : IDisposable
         var at = _index.Find(id);
         if (at < 0) return [];
         var entry = _index.Traces[at];
-        var spans = _data.ReadRowGroup(entry.RowGroup, CancellationToken.None);
-        return spans.AsSpan(entry.FirstRow, entry.SpanCount).ToArray();
+        return _data.ReadRows(entry.RowGroup, entry.FirstRow, entry.SpanCount, CancellationToken.None);
     }
 
     /// <summary>

@@ -67,7 +67,10 @@ internal sealed class BlockData : IDisposable
     }
 
     /// <summary>Every span of the row group, in stored order (trace id, then start).</summary>
-    public Span[] ReadRowGroup(int group, CancellationToken ct)
+    public Span[] ReadRowGroup(int group, CancellationToken ct) => ReadRows(group, 0, _index.RowGroups[group].RowCount, ct);
+
+    /// <summary>The spans of some consecutive rows of a row group (the whole group is checked and decoded).</summary>
+    public Span[] ReadRows(int group, int first, int count, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var entry = _index.RowGroups[group];
@@ -80,17 +83,18 @@ internal sealed class BlockData : IDisposable
             if (crc != entry.Crc32C)
                 throw new StorageCorruptionException(_path, entry.Offset, $"checksum mismatch in row group {group} of {entry.Length} bytes (CRC-32C stored {entry.Crc32C:x8}, computed {crc:x8})");
             Interlocked.Increment(ref _rowGroupsDecoded);
+            var parquetGroup = reader.Parquet.OpenRowGroupReader(group);
+            if (parquetGroup.RowCount != entry.RowCount)
+                throw new StorageCorruptionException(_path, entry.Offset, $"row group {group} has {parquetGroup.RowCount} rows, the index says {entry.RowCount}");
             Span[] spans;
             try
             {
-                spans = RowGroupDecoder.ReadAsync(reader.Parquet.OpenRowGroupReader(group), ct).GetAwaiter().GetResult();
+                spans = RowGroupDecoder.ReadAsync(parquetGroup, first, count, ct).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or IndexOutOfRangeException or InvalidOperationException && e is not StorageCorruptionException)
             {
                 throw new StorageCorruptionException(_path, entry.Offset, $"row group {group} does not decode: {e.Message}", e);
             }
-            if (spans.Length != entry.RowCount)
-                throw new StorageCorruptionException(_path, entry.Offset, $"row group {group} has {spans.Length} rows, the index says {entry.RowCount}");
             return spans;
         }
         finally
@@ -105,7 +109,7 @@ internal sealed class BlockData : IDisposable
         var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
         try
         {
-            return new PooledReader(ParquetReader.CreateAsync(file, null, leaveStreamOpen: true).GetAwaiter().GetResult(), file);
+            return new PooledReader(ParquetReader.CreateAsync(new SynchronousFileStream(file), null, leaveStreamOpen: true).GetAwaiter().GetResult(), file);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

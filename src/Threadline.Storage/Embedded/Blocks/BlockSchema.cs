@@ -38,7 +38,9 @@ internal static class BlockSchema
         .ToArray();
 
     public static readonly DataField<byte[]> Attributes = new("attributes", nullable: true);
-    public static readonly DataField<byte[]> Resource = new("resource", nullable: true);
+    // Base64 text rather than bytes: Parquet.Net dictionary-encodes strings only, and a resource
+    // repeats on every span of its service (a dictionary makes it nearly free).
+    public static readonly DataField<string> Resource = new("resource");
     public static readonly DataField<byte[]> ScopeExtra = new("scope", nullable: true);
     public static readonly DataField<byte[]> Events = new("events", nullable: true);
     public static readonly DataField<byte[]> Links = new("links", nullable: true);
@@ -52,6 +54,13 @@ internal static class BlockSchema
         }
         .Concat(Dedicated)
         .Concat([Attributes, Resource, ScopeExtra, Events, Links]));
+
+    /// <summary>Columns with few distinct values per row group, dictionary-encoded.</summary>
+    public static readonly IReadOnlyList<DataField> DictionaryColumns =
+        [Name, ServiceName, ScopeName, ScopeVersion, StatusMessage, TraceState, Resource, .. Dedicated];
+
+    /// <summary>Integer columns that change little from row to row, delta-encoded.</summary>
+    public static readonly IReadOnlyList<DataField> DeltaColumns = [NestedSetLeft, NestedSetRight, NestedSetParent];
 
     /// <summary>Key of the Parquet key-value metadata entry holding the block format version.</summary>
     public const string FormatVersionKey = "threadline.block_format_version";

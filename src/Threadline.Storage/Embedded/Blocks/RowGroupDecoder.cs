@@ -6,12 +6,21 @@ namespace Threadline.Storage.Embedded.Blocks;
 /// <summary>Decodes one row group of data.parquet back into spans, sharing equal resources and scopes among them.</summary>
 internal static class RowGroupDecoder
 {
-    public static async Task<Span[]> ReadAsync(ParquetRowGroupReader reader, CancellationToken ct)
+    /// <summary>
+    /// Spans of rows [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>).
+    /// Parquet decodes whole column chunks; building spans only for the rows asked for is what a
+    /// trace lookup saves.
+    /// </summary>
+    public static async Task<Span[]> ReadAsync(ParquetRowGroupReader reader, int first, int count, CancellationToken ct)
     {
         var n = checked((int)reader.RowCount);
+        if (first < 0 || count < 0 || first + count > n)
+            throw new InvalidDataException($"Rows {first}..{first + count} asked of a row group of {n}.");
         var traceIds = await Bytes(reader, BlockSchema.TraceId, n, ct);
         var spanIds = await Bytes(reader, BlockSchema.SpanId, n, ct);
         var parents = await Bytes(reader, BlockSchema.ParentSpanId, n, ct);
+        var lefts = await Values<int>(reader, BlockSchema.NestedSetLeft, n, ct);
+        var parentLefts = await Values<int>(reader, BlockSchema.NestedSetParent, n, ct);
         var starts = await Values<long>(reader, BlockSchema.StartUnixNano, n, ct);
         var durations = await Values<long>(reader, BlockSchema.DurationNano, n, ct);
         var names = await Strings(reader, BlockSchema.Name, n, ct);
@@ -43,27 +52,31 @@ internal static class RowGroupDecoder
             }
         }
         var attributes = await Bytes(reader, BlockSchema.Attributes, n, ct);
-        var resourceBlobs = await Bytes(reader, BlockSchema.Resource, n, ct);
+        var resourceTexts = await Strings(reader, BlockSchema.Resource, n, ct);
         var scopeBlobs = await Bytes(reader, BlockSchema.ScopeExtra, n, ct);
         var events = await Bytes(reader, BlockSchema.Events, n, ct);
         var links = await Bytes(reader, BlockSchema.Links, n, ct);
 
-        var resources = new Dictionary<ReadOnlyMemory<byte>, Resource>(BlobComparer.Instance);
+        var resources = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        // The rows asked for are whole traces: a parent in the trace is found by its left number.
+        var spanIdByLeft = new Dictionary<(TraceId, int), SpanId>(count);
+        for (var i = first; i < first + count; i++)
+            spanIdByLeft[(TraceId.FromBytes(Required(traceIds[i], "trace_id")), lefts[i])] = SpanId.FromBytes(Required(spanIds[i], "span_id"));
         var scopes = new Dictionary<(string, string, ReadOnlyMemory<byte>), InstrumentationScope>(ScopeKeyComparer.Instance);
-        var spans = new Span[n];
+        var spans = new Span[count];
         var dedicatedRow = new AttributeValue?[dedicatedCount];
-        for (var i = 0; i < n; i++)
+        for (var i = first; i < first + count; i++)
         {
             for (var c = 0; c < dedicatedCount; c++) dedicatedRow[c] = dedicated[c][i];
             var start = unchecked((ulong)starts[i]);
             var attributeReader = new BlobReader(attributes[i]);
             var eventReader = new BlobReader(events[i]);
             var linkReader = new BlobReader(links[i]);
-            spans[i] = new Span
+            spans[i - first] = new Span
             {
                 TraceId = TraceId.FromBytes(Required(traceIds[i], "trace_id")),
                 SpanId = SpanId.FromBytes(Required(spanIds[i], "span_id")),
-                ParentSpanId = parents[i] is { } parent ? SpanId.FromBytes(parent) : SpanId.Empty,
+                ParentSpanId = ParentOf(parents[i], parentLefts[i], traceIds[i]!, spanIdByLeft),
                 TraceState = traceStates[i] ?? string.Empty,
                 Flags = unchecked((uint)flags[i]),
                 Name = names[i] ?? throw new InvalidDataException("A span has no name."),
@@ -77,20 +90,31 @@ internal static class RowGroupDecoder
                 Links = links[i] is null ? [] : AttributeCodec.ReadLinks(ref linkReader),
                 DroppedLinksCount = unchecked((uint)droppedLinks[i]),
                 Status = new SpanStatus((StatusCode)statusCodes[i], statusMessages[i] ?? string.Empty),
-                Resource = ResourceOf(resources, resourceBlobs[i]),
+                Resource = ResourceOf(resources, resourceTexts[i]),
                 Scope = ScopeOf(scopes, scopeNames[i] ?? string.Empty, scopeVersions[i] ?? string.Empty, scopeBlobs[i]),
             };
         }
         return spans;
     }
 
-    private static Resource ResourceOf(Dictionary<ReadOnlyMemory<byte>, Resource> cache, byte[]? blob)
+    private static SpanId ParentOf(byte[]? stored, int parentLeft, byte[] traceId, Dictionary<(TraceId, int), SpanId> spanIdByLeft)
     {
-        if (blob is null) return Resource.Empty;
-        if (cache.TryGetValue(blob, out var resource)) return resource;
-        var reader = new BlobReader(blob);
+        if (stored is not null) return SpanId.FromBytes(stored);
+        if (parentLeft == 0) return SpanId.Empty;
+        return spanIdByLeft.TryGetValue((TraceId.FromBytes(traceId), parentLeft), out var parent)
+            ? parent
+            : throw new InvalidDataException($"nested_set_parent {parentLeft} names no span of trace {TraceId.FromBytes(traceId)}.");
+    }
+
+    private static Resource ResourceOf(Dictionary<string, Resource> cache, string? text)
+    {
+        if (text is null) throw new InvalidDataException("Column resource holds a null.");
+        if (cache.TryGetValue(text, out var resource)) return resource;
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(text, bytes, out var length)) throw new InvalidDataException("Column resource is not base64.");
+        var reader = new BlobReader(bytes.AsSpan(0, length));
         var (attributes, dropped, schemaUrl) = AttributeCodec.ReadEntity(ref reader);
-        return cache[blob] = new Resource(attributes, dropped, schemaUrl);
+        return cache[text] = new Resource(attributes, dropped, schemaUrl);
     }
 
     private static InstrumentationScope ScopeOf(Dictionary<(string, string, ReadOnlyMemory<byte>), InstrumentationScope> cache, string name, string version, byte[]? blob)
@@ -125,13 +149,6 @@ internal static class RowGroupDecoder
         var values = new T[n];
         await reader.ReadAsync<T>(field, values.AsMemory(), null, ct);
         return values;
-    }
-
-    private sealed class BlobComparer : IEqualityComparer<ReadOnlyMemory<byte>>
-    {
-        public static readonly BlobComparer Instance = new();
-        public bool Equals(ReadOnlyMemory<byte> x, ReadOnlyMemory<byte> y) => x.Span.SequenceEqual(y.Span);
-        public int GetHashCode(ReadOnlyMemory<byte> obj) => (int)BloomFilter.Hash(obj.Span);
     }
 
     private sealed class ScopeKeyComparer : IEqualityComparer<(string, string, ReadOnlyMemory<byte>)>

@@ -9,7 +9,7 @@ internal sealed class RowGroupEncoder
     private readonly BlobWriter _blob = new();
 
     // Resources and scopes are shared by many spans: encode each once per row group.
-    private readonly Dictionary<Resource, byte[]> _resources = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Resource, string> _resources = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<InstrumentationScope, byte[]?> _scopes = new(ReferenceEqualityComparer.Instance);
 
     public async Task WriteAsync(ParquetRowGroupWriter writer, IReadOnlyList<Span> spans, IReadOnlyList<(int Left, int Right, int Parent)> nested, CancellationToken ct)
@@ -45,7 +45,13 @@ internal sealed class RowGroupEncoder
 
         await writer.WriteAsync(BlockSchema.TraceId, Map(spans, s => s.TraceId.ToBytes()));
         await writer.WriteAsync(BlockSchema.SpanId, Map(spans, s => s.SpanId.ToBytes()));
-        await writer.WriteAsync(BlockSchema.ParentSpanId, Map(spans, s => s.ParentSpanId.IsEmpty ? null : s.ParentSpanId.ToBytes()));
+        // A parent in the trace is implied by nested_set_parent; only a parent outside it is stored.
+        var parents = new byte[]?[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (nested[i].Parent == 0 && !spans[i].ParentSpanId.IsEmpty) parents[i] = spans[i].ParentSpanId.ToBytes();
+        }
+        await writer.WriteAsync(BlockSchema.ParentSpanId, parents);
         await WriteInts(writer, BlockSchema.NestedSetLeft, nested.Select(x => x.Left), ct);
         await WriteInts(writer, BlockSchema.NestedSetRight, nested.Select(x => x.Right), ct);
         await WriteInts(writer, BlockSchema.NestedSetParent, nested.Select(x => x.Parent), ct);
@@ -76,12 +82,12 @@ internal sealed class RowGroupEncoder
         await writer.WriteAsync(BlockSchema.Links, Map(spans, EncodeLinks));
     }
 
-    private byte[] EncodeResource(Span span)
+    private string EncodeResource(Span span)
     {
-        if (_resources.TryGetValue(span.Resource, out var bytes)) return bytes;
+        if (_resources.TryGetValue(span.Resource, out var text)) return text;
         _blob.Clear();
         AttributeCodec.WriteEntity(_blob, span.Resource.Attributes, span.Resource.DroppedAttributesCount, span.Resource.SchemaUrl);
-        return _resources[span.Resource] = _blob.ToArray();
+        return _resources[span.Resource] = Convert.ToBase64String(_blob.ToArray());
     }
 
     // Name and version have columns; the rest of a scope is usually empty and then stored as null.

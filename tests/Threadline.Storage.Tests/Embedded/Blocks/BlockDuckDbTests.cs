@@ -18,9 +18,12 @@ public sealed class BlockDuckDbTests : IDisposable
         var spans = Enumerable.Range(0, 40).SelectMany(i => factory.CheckoutTrace(factory.NewTraceId(), startMs: i * 1000, paymentsFails: i % 3 == 0)).ToArray();
         using var block = BlockWriter.Write(_directory.Path, spans, new BlockWriteOptions { RowGroupSpans = 16 }, CancellationToken.None);
 
+        // A parent inside the trace is the row whose nested_set_left is the span's nested_set_parent.
         var rows = Query(block,
-            "SELECT hex(trace_id), hex(span_id), hex(parent_span_id), name, start_unix_nano, duration_nano, service_name, http_request_method, http_response_status_code, kind, status_code "
-            + "FROM read_parquet($path) ORDER BY trace_id, start_unix_nano");
+            "SELECT hex(s.trace_id), hex(s.span_id), hex(coalesce(s.parent_span_id, p.span_id)), s.name, s.start_unix_nano, s.duration_nano, s.service_name, "
+            + "s.http_request_method, s.http_response_status_code, s.kind, s.status_code "
+            + "FROM read_parquet($path) s LEFT JOIN read_parquet($path) p ON p.trace_id = s.trace_id AND p.nested_set_left = s.nested_set_parent "
+            + "ORDER BY s.trace_id, s.start_unix_nano");
 
         var expected = spans.OrderBy(s => s.TraceId).ThenBy(s => s.StartTimeUnixNano).ToArray();
         Assert.Equal(expected.Length, rows.Count);
