@@ -93,7 +93,10 @@ public class BlockWriteBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Directory.Delete(_directory, recursive: true);
+    public void Cleanup()
+    {
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = SpanCount)]
     public int Memory_store_append()

@@ -205,7 +205,14 @@ internal sealed class BlockBuilder : IAsyncDisposable
         {
             // The writer may be half-way through a row group; the directory is deleted anyway.
         }
-        await _data.DisposeAsync();
+        try
+        {
+            await _data.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // A full disk fails the final flush too; the file is deleted with the directory.
+        }
         if (Directory.Exists(_temporary)) Directory.Delete(_temporary, recursive: true);
     }
 }
