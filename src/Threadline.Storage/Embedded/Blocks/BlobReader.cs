@@ -9,8 +9,6 @@ internal ref struct BlobReader(ReadOnlySpan<byte> data)
 {
     private ReadOnlySpan<byte> _rest = data;
 
-    public readonly bool AtEnd => _rest.IsEmpty;
-
     public byte Byte()
     {
         if (_rest.IsEmpty) throw Truncated();

@@ -10,8 +10,6 @@ internal sealed class BlobWriter
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
-    public int Length => _buffer.WrittenCount;
-
     public void Clear() => _buffer.ResetWrittenCount();
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();

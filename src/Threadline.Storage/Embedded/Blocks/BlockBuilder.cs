@@ -78,10 +78,6 @@ internal sealed class BlockBuilder : IAsyncDisposable
     public static string NewBlockId(ulong minStartUnixNano) =>
         $"{minStartUnixNano:x16}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
 
-    public static TimeSpan CpuNested, CpuMeta, CpuValues, CpuEncode;
-    private static TimeSpan Cpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-    public int SpanCount => _meta.SpanCount;
-
     /// <summary>Adds one whole trace (spans ordered by start); traces must come in increasing trace-id order.</summary>
     public async Task AddTraceAsync(IReadOnlyList<Span> spans, CancellationToken ct)
     {
@@ -94,13 +90,13 @@ internal sealed class BlockBuilder : IAsyncDisposable
         if (_pending.Count > 0 && _pending.Count + spans.Count > _options.RowGroupSpans) await FlushRowGroupAsync(ct);
 
         _traces.Add(new TraceEntry(id, _rowGroups.Count, _pending.Count, spans.Count));
-        var c0 = Cpu(); _pendingNested.AddRange(NestedSetNumbering.Number(spans)); CpuNested += Cpu() - c0;
+        _pendingNested.AddRange(NestedSetNumbering.Number(spans));
         foreach (var span in spans)
         {
             if (span.TraceId != id) throw new ArgumentException($"Span {span.SpanId} of trace {span.TraceId} given with trace {id}.", nameof(spans));
             _pending.Add(span);
-            c0 = Cpu(); _meta.Add(span); CpuMeta += Cpu() - c0;
-            c0 = Cpu(); ValueKeys.AddSpan(_pendingValues, span); CpuValues += Cpu() - c0;
+            _meta.Add(span);
+            ValueKeys.AddSpan(_pendingValues, span);
         }
         _meta.AddTrace();
     }
@@ -111,7 +107,7 @@ internal sealed class BlockBuilder : IAsyncDisposable
         var offset = _data.Position;
         using (var rowGroup = _writer.CreateRowGroup())
         {
-            var c0 = Cpu(); await _encoder.WriteAsync(rowGroup, _pending, _pendingNested, ct); CpuEncode += Cpu() - c0;
+            await _encoder.WriteAsync(rowGroup, _pending, _pendingNested, ct);
             rowGroup.CompleteValidate();
         }
         var values = BloomFilter.ForEntries(_pendingValues.Count, ValueBloomBits);
@@ -133,7 +129,6 @@ internal sealed class BlockBuilder : IAsyncDisposable
     {
         if (_meta.SpanCount == 0) throw new ArgumentException("A block needs at least one span.");
         await FlushRowGroupAsync(ct);
-        Console.Error.WriteLine($"cpu nested {CpuNested.TotalMilliseconds} meta {CpuMeta.TotalMilliseconds} values {CpuValues.TotalMilliseconds} encode {CpuEncode.TotalMilliseconds}");
         await _writer.DisposeAsync();
         await _data.FlushAsync(ct);
         _data.Flush(flushToDisk: true);
