@@ -20,9 +20,10 @@ public sealed partial class EmbeddedTraceStore
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Writes out the head now (whatever its size or age), then waits until every frozen head
-    /// is a block. For tests, benchmarks and an orderly shutdown.
+    /// Writes out the head now, whatever its size or age, and returns once every frozen head is
+    /// a block. For tests, benchmarks and tools; the server cuts by itself.
     /// </summary>
+    /// <exception cref="IOException">A block could not be written (the spans stay in the log and memory).</exception>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         await _walLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -34,20 +35,37 @@ public sealed partial class EmbeddedTraceStore
         {
             _walLock.Release();
         }
-        while (!Volatile.Read(ref _state).Frozen.IsEmpty)
+        await _maintenanceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _maintenanceSignal.Release();
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await CutFrozenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _maintenanceLock.Release();
         }
     }
 
-    /// <summary>Runs one pass of compaction and retention now, for tests.</summary>
-    internal void RunMaintenance(CancellationToken cancellationToken)
+    /// <summary>Runs compaction until nothing is left to merge, then retention, now; for tests.</summary>
+    public async Task CompactAndApplyRetentionAsync(CancellationToken cancellationToken)
     {
-        while (TryCompactOnce(cancellationToken))
+        await _maintenanceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
+            while (TryCompactOnce(cancellationToken))
+            {
+            }
+            ApplyRetention();
         }
-        ApplyRetention();
+        finally
+        {
+            _maintenanceLock.Release();
+        }
+    }
+
+    private async Task CutFrozenAsync(CancellationToken cancellationToken)
+    {
+        while (Volatile.Read(ref _state).Frozen is { IsEmpty: false } frozen) await CutAsync(frozen[0], cancellationToken).ConfigureAwait(false);
     }
 
     private async Task MaintenanceLoopAsync()
@@ -59,10 +77,18 @@ public sealed partial class EmbeddedTraceStore
             {
                 await _maintenanceSignal.WaitAsync(MaintenanceInterval, stopping).ConfigureAwait(false);
                 await FreezeByAgeAsync(stopping).ConfigureAwait(false);
-                while (Volatile.Read(ref _state).Frozen is { IsEmpty: false } frozen) await CutAsync(frozen[0], stopping).ConfigureAwait(false);
-                if (TryCompactOnce(stopping)) _maintenanceSignal.Release();
-                ApplyRetention();
-                ConsolidateAggregates();
+                await _maintenanceLock.WaitAsync(stopping).ConfigureAwait(false);
+                try
+                {
+                    await CutFrozenAsync(stopping).ConfigureAwait(false);
+                    if (TryCompactOnce(stopping)) _maintenanceSignal.Release();
+                    ApplyRetention();
+                    ConsolidateAggregates();
+                }
+                finally
+                {
+                    _maintenanceLock.Release();
+                }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -47,6 +47,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     private readonly SemaphoreSlim _walLock = new(1, 1);
     private readonly Lock _stateLock = new();
     private readonly SemaphoreSlim _maintenanceSignal = new(0);
+
+    // Cuts, compaction and retention run one at a time (the background loop or a caller of FlushAsync).
+    private readonly SemaphoreSlim _maintenanceLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
     private readonly Task _maintenance;
@@ -191,6 +194,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         _stopping.Dispose();
         _walLock.Dispose();
         _maintenanceSignal.Dispose();
+        _maintenanceLock.Dispose();
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
