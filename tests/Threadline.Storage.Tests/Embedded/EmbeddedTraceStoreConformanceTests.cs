@@ -7,12 +7,15 @@ public abstract class EmbeddedConformance : TraceStoreConformance, IAsyncLifetim
 {
     private readonly List<(EmbeddedStoreHarness Store, TemporaryDataDirectory Directory)> _stores = [];
 
+    // The suite's spans are from 2025; a week's retention would delete their blocks at once.
+    internal const string TestRetention = "36500d";
+
     private protected abstract EmbeddedStoreHarness.Mode Mode { get; }
 
     protected override ITraceStore CreateStore()
     {
         var directory = new TemporaryDataDirectory();
-        var store = new EmbeddedStoreHarness(new EmbeddedStoreOptions { DataDirectory = directory.Path }, Mode);
+        var store = new EmbeddedStoreHarness(new EmbeddedStoreOptions { DataDirectory = directory.Path, Retention = TestRetention }, Mode);
         _stores.Add((store, directory));
         return store;
     }
