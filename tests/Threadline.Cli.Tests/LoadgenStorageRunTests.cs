@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Threadline.Cli.Load;
 
 namespace Threadline.Cli.Tests;
 
@@ -90,8 +91,60 @@ public sealed class LoadgenStorageRunTests
             Assert.Equal(0, queries[name].GetProperty("failures").GetInt32());
             Assert.True(queries[name].GetProperty("medianMs").GetDouble() > 0);
         }
+        Assert.NotEmpty(runs["memory"].GetProperty("storeMetrics").EnumerateObject());
         // The memory engine loses everything on restart: no disk figure, no restart.
         Assert.False(runs["memory"].TryGetProperty("diskBytesPerSpan", out _));
         Assert.False(runs["memory"].TryGetProperty("restart", out _));
+    }
+
+    [Fact]
+    public async Task A_tiny_embedded_run_reports_its_disk_bytes_and_a_restart_that_loses_nothing()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "loadgen-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (exitCode, output, error) = await ThreadlineProcess.RunAsync(TimeSpan.FromMinutes(3),
+                "loadgen", "--storage", "embedded", "--spans", "600", "--spans-per-request", "50", "--concurrency", "2", "--queries", "3",
+                "--data-dir", directory, "--output", "json");
+
+            Assert.True(exitCode == 0, $"exit code {exitCode}: {error}");
+            using var json = JsonDocument.Parse(output);
+            var run = Assert.Single(json.RootElement.GetProperty("runs").EnumerateArray());
+            Assert.Equal("embedded", run.GetProperty("storage").GetString());
+            var stored = run.GetProperty("storedSpans").GetInt64();
+            Assert.InRange(stored, 600, 600 + 59);
+            // The figure is the directory as it was left: loadgen keeps a directory the user named.
+            var entries = run.GetProperty("diskBytesByEntry").EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetInt64());
+            Assert.Equal(run.GetProperty("diskBytes").GetInt64(), entries.Values.Sum());
+            Assert.Equal(Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length), entries.Values.Sum());
+            Assert.Equal(Math.Round(entries.Values.Sum() / (double)stored, 2), run.GetProperty("diskBytesPerSpan").GetDouble());
+            var restart = run.GetProperty("restart");
+            Assert.True(restart.GetProperty("readyMs").GetDouble() > 0);
+            Assert.True(restart.GetProperty("firstTraceMs").GetDouble() >= restart.GetProperty("readyMs").GetDouble());
+            Assert.True(restart.GetProperty("checkedTraces").GetInt32() > 0);
+            Assert.Equal(0, restart.GetProperty("missingTraces").GetInt32());
+            var queries = run.GetProperty("queries").EnumerateArray().ToDictionary(q => q.GetProperty("name").GetString()!);
+            Assert.Equal(0, queries["trace by id"].GetProperty("misses").GetInt32());
+            Assert.Equal(0, queries["search user.id 1h"].GetProperty("misses").GetInt32());
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Store_metrics_are_the_unlabelled_threadline_store_samples()
+    {
+        var samples = StoreMetricsSnapshot.Parse(
+            "# HELP threadline_store_spans Spans held.\n" +
+            "threadline_store_spans 1234\n" +
+            "threadline_store_append_duration_seconds_bucket{le=\"0.1\"} 3\n" +
+            "threadline_store_append_duration_seconds_sum 0.25\n" +
+            "threadline_store_ratio NaN\n" +
+            "threadline_receiver_spans_total{outcome=\"accepted\"} 9\n" +
+            "threadline_ingest_queue_spans 5\n");
+
+        Assert.Equal(new Dictionary<string, double> { ["threadline_store_append_duration_seconds_sum"] = 0.25, ["threadline_store_spans"] = 1234 }, samples);
     }
 }
