@@ -23,7 +23,7 @@ namespace Threadline.Benchmarks.Storage;
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class StoreEngineBenchmarks
 {
-    private const int StoredSpans = 300_000;
+    private const int StoredSpans = 100_000;
     private const int SpansPerBatch = 100;
     private const int AppendPoolBatches = 2_000;
 
