@@ -111,7 +111,7 @@ internal static class LoadgenCommand
             }
 
             ILoadRequestSource requests = dataText == "realistic"
-                ? new RealisticRequests(RealisticDataSettings.StartingHalfAnHourAgo(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
+                ? new RealisticRequests(RealisticDataSettings.ForRunStartingNow(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
                 : new LoadRequestFactory(settings.SpansPerRequest);
             if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), requests, settings, cancellationToken).ConfigureAwait(false);
             return await CompareAsync(transport, requests, settings, cancellationToken).ConfigureAwait(false);
