@@ -146,11 +146,15 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
 
         // Encoded here, on the caller's thread, so that concurrent appends encode in parallel
         // and the writer only writes.
-        var record = new WalBufferWriter(256 + 256 * batch.Length);
+        var record = new WalBufferWriter(256 + 512 * batch.Length);
         WalSegment.WriteRecord(record, batch);
         if (record.Length - WalSegment.RecordHeaderLength > WalSegment.MaxRecordBytes)
-            throw new ArgumentException($"A batch of {batch.Length} spans encodes to {record.Length} bytes, over the log's {WalSegment.MaxRecordBytes}-byte record limit; append it in smaller batches.", nameof(spans));
-        var pending = new PendingAppend(batch, record.WrittenMemory);
+        {
+            var encoded = record.Length;
+            record.Return();
+            throw new ArgumentException($"A batch of {batch.Length} spans encodes to {encoded} bytes, over the log's {WalSegment.MaxRecordBytes}-byte record limit; append it in smaller batches.", nameof(spans));
+        }
+        var pending = new PendingAppend(batch, record);
         ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
         return new ValueTask(pending.Completion.Task.WaitAsync(cancellationToken));
     }
@@ -214,7 +218,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
             while (bytes < MaxBytesPerWrite && reader.TryRead(out var pending))
             {
                 batch.Add(pending);
-                records.Add(pending.Record);
+                records.Add(pending.Record.WrittenMemory);
                 bytes += pending.Record.Length;
             }
             await _walLock.WaitAsync().ConfigureAwait(false);
@@ -225,6 +229,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
             finally
             {
                 _walLock.Release();
+                foreach (var pending in batch) pending.Record.Return();
             }
         }
     }
@@ -318,10 +323,10 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         }
     }
 
-    private sealed class PendingAppend(Span[] spans, ReadOnlyMemory<byte> record)
+    private sealed class PendingAppend(Span[] spans, WalBufferWriter record)
     {
         public Span[] Spans { get; } = spans;
-        public ReadOnlyMemory<byte> Record { get; } = record;
+        public WalBufferWriter Record { get; } = record;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

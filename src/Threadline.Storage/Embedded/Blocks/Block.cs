@@ -55,8 +55,8 @@ public sealed class Block : IDisposable
         var (meta, indexCrc) = BlockMetaFile.Parse(metaPath, ReadAll(metaPath));
         var indexBytes = ReadAll(indexPath);
         var index = BlockIndex.Parse(indexPath, indexBytes);
-        if (Crc32C.Compute(indexBytes) != indexCrc)
-            throw new StorageCorruptionException(indexPath, 0, $"checksum {Crc32C.Compute(indexBytes):x8} differs from meta.json's {indexCrc:x8} (index of another block?)");
+        if (index.Checksum != indexCrc)
+            throw new StorageCorruptionException(indexPath, indexBytes.Length - 8, $"checksum {index.Checksum:x8} differs from meta.json's {indexCrc:x8} (the index of another block?)");
         if (index.Traces.Length != meta.TraceCount || index.RowGroups.Sum(g => (long)g.RowCount) != meta.SpanCount)
             throw new StorageCorruptionException(indexPath, 0, $"{index.Traces.Length} traces in the index, meta.json says {meta.TraceCount}");
         var data = BlockData.Open(dataPath, index);

@@ -149,7 +149,7 @@ internal sealed class BlockBuilder : IAsyncDisposable
         await WriteSyncedAsync(Path.Combine(_temporary, BlockDirectory.IndexFileName), indexBytes, ct);
 
         var meta = _meta.Build(_blockId, _options.CompactionLevel, dataLength + indexBytes.Length, groups.Length);
-        await WriteSyncedAsync(Path.Combine(_temporary, BlockDirectory.MetaFileName), BlockMetaFile.Serialize(meta, Crc32C.Compute(indexBytes)), ct);
+        await WriteSyncedAsync(Path.Combine(_temporary, BlockDirectory.MetaFileName), BlockMetaFile.Serialize(meta, BlockIndex.ChecksumOf(indexBytes)), ct);
         DurableFiles.SyncDirectory(_temporary);
 
         var final = Path.Combine(_blocksDirectory, _blockId);

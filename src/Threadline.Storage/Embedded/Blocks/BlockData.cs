@@ -29,7 +29,16 @@ internal sealed class BlockData : IDisposable
 
     public static BlockData Open(string path, BlockIndex index)
     {
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1))
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new StorageCorruptionException(path, 0, "file missing from the block", e);
+        }
+        using (file)
         {
             if (file.Length != index.DataLength)
                 throw new StorageCorruptionException(path, Math.Min(file.Length, index.DataLength), $"length {file.Length} bytes, the index says {index.DataLength}");

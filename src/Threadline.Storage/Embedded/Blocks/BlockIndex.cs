@@ -32,6 +32,16 @@ internal sealed class BlockIndex
     public required long DataLength { get; init; }
     public required uint FrameCrc32C { get; init; }
 
+    /// <summary>
+    /// The CRC-32C of the index's bytes before its trailer, as stored in the trailer; meta.json
+    /// holds it too, tying the index to its block. (Not the checksum of the whole file: a CRC over
+    /// data followed by its own CRC is the same constant for every index.)
+    /// </summary>
+    public uint Checksum { get; private init; }
+
+    /// <summary>The <see cref="Checksum"/> of serialized index bytes.</summary>
+    public static uint ChecksumOf(ReadOnlySpan<byte> serialized) => BinaryPrimitives.ReadUInt32LittleEndian(serialized[^8..]);
+
     public int Find(TraceId id)
     {
         int lo = 0, hi = Traces.Length - 1;
@@ -107,7 +117,7 @@ internal sealed class BlockIndex
 
         try
         {
-            return ParseBody(body[8..]);
+            return ParseBody(body[8..], stored);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or ArgumentException)
         {
@@ -116,7 +126,7 @@ internal sealed class BlockIndex
         }
     }
 
-    private static BlockIndex ParseBody(ReadOnlySpan<byte> r)
+    private static BlockIndex ParseBody(ReadOnlySpan<byte> r, uint checksum)
     {
         var at = 0;
         var traceCount = ReadCount(r, ref at);
@@ -151,7 +161,7 @@ internal sealed class BlockIndex
             groups[i] = new RowGroupEntry(offset, length, crc, rows, min, max, values);
         }
         if (at != r.Length) throw new InvalidDataException($"{r.Length - at} unexpected bytes after the row groups.");
-        return new BlockIndex { TraceBloom = bloom, Traces = traces, RowGroups = groups, DataLength = dataLength, FrameCrc32C = frameCrc };
+        return new BlockIndex { TraceBloom = bloom, Traces = traces, RowGroups = groups, DataLength = dataLength, FrameCrc32C = frameCrc, Checksum = checksum };
     }
 
     private static int ReadCount(ReadOnlySpan<byte> r, ref int at)

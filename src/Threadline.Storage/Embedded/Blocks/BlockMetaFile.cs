@@ -56,6 +56,10 @@ internal static class BlockMetaFile
         {
             throw new StorageCorruptionException(path, reader.BytesConsumed, "not valid JSON: " + e.Message, e);
         }
+        // The document ends with its closing brace and one newline: anything else is damage.
+        var end = (int)reader.BytesConsumed;
+        if (reader.TokenType != JsonTokenType.EndObject || bytes.Length != end + 1 || bytes[end] != (byte)'\n')
+            throw new StorageCorruptionException(path, end, "unexpected bytes after the JSON document");
         if (crcText is null || indexText is null || metaStart < 0
             || !uint.TryParse(crcText, System.Globalization.NumberStyles.HexNumber, null, out var crc)
             || !uint.TryParse(indexText, System.Globalization.NumberStyles.HexNumber, null, out var indexCrc))

@@ -55,9 +55,11 @@ internal sealed class Head
         {
             _batches.Add(spans);
             SpanCount += spans.Length;
+            var previous = TraceId.Empty;
             foreach (var span in spans)
             {
-                _traces.Add(span.TraceId);
+                // Batches come mostly grouped by trace: one set lookup per run, not per span.
+                if (span.TraceId != previous) _traces.Add(previous = span.TraceId);
                 if (span.StartTimeUnixNano < _minStart) _minStart = span.StartTimeUnixNano;
                 if (span.StartTimeUnixNano > _maxStart) _maxStart = span.StartTimeUnixNano;
             }

@@ -1,12 +1,17 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
 namespace Threadline.Storage.Embedded.Wal;
 
-/// <summary>A growable byte buffer with the few primitives the log's span codec writes.</summary>
+/// <summary>
+/// A growable byte buffer with the few primitives the log's span codec writes. Its array comes
+/// from the shared pool (a 512-span batch encodes to hundreds of KiB: a fresh array per append
+/// would be a large-object allocation each time); <see cref="Return"/> gives it back.
+/// </summary>
 internal sealed class WalBufferWriter(int initialCapacity = 4096)
 {
-    private byte[] _buffer = new byte[initialCapacity];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
 
     public int Length { get; private set; }
 
@@ -15,6 +20,15 @@ internal sealed class WalBufferWriter(int initialCapacity = 4096)
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, Length);
 
     public void Clear() => Length = 0;
+
+    /// <summary>Gives the array back to the pool; the writer must not be used after.</summary>
+    public void Return()
+    {
+        var buffer = _buffer;
+        _buffer = [];
+        Length = 0;
+        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
 
     public void WriteByte(byte value) => Reserve(1)[0] = value;
 
@@ -68,8 +82,9 @@ internal sealed class WalBufferWriter(int initialCapacity = 4096)
     {
         if (Length + count > _buffer.Length)
         {
-            var grown = new byte[Math.Max(_buffer.Length * 2, Length + count)];
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + count));
             _buffer.AsSpan(0, Length).CopyTo(grown);
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = grown;
         }
         var span = _buffer.AsSpan(Length, count);
