@@ -44,8 +44,9 @@ public class EmbeddedStoreAppendBenchmarks
             generator.FillBatch(batch, SpansPerBatch);
             _pool.Add([.. batch]);
         }
-        // Big enough never to evict: the baseline measures appending, not eviction.
-        _memory = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = int.MaxValue });
+        // Kept as full as the embedded engine's memory (two heads); past it the oldest traces go,
+        // as spans leave the embedded engine's memory for blocks.
+        _memory = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = 2 * new EmbeddedStoreOptions().HeadMaxSpans });
         _directory = Directory.CreateTempSubdirectory("threadline-bench-").FullName;
         _embedded = EmbeddedTraceStore.Open(new EmbeddedStoreOptions { DataDirectory = _directory });
     }

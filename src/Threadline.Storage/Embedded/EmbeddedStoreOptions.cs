@@ -20,8 +20,11 @@ public sealed class EmbeddedStoreOptions
     /// <summary>Most bytes of blocks kept on disk; past it the oldest blocks are deleted. 0: no cap.</summary>
     public long MaxDiskBytes { get; set; }
 
-    /// <summary>Spans held in the in-memory head before it is written out as a block.</summary>
-    public int HeadMaxSpans { get; set; } = 200_000;
+    /// <summary>
+    /// Spans held in the in-memory head before it is written out as a block. Memory holds at
+    /// most about two heads (one taking appends, one being written out), ~2.5 KiB per span.
+    /// </summary>
+    public int HeadMaxSpans { get; set; } = 100_000;
 
     /// <summary>Seconds a head takes spans before it is written out as a block, however few it has.</summary>
     public int HeadMaxAgeSeconds { get; set; } = 300;

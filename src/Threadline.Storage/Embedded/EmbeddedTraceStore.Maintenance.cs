@@ -157,6 +157,7 @@ public sealed partial class EmbeddedTraceStore
         for (var segment = head.FirstSegment; segment <= head.LastSegment; segment++)
             DurableFiles.TryDelete(Path.Combine(_directory.Wal, WalSegment.FileName(segment)));
         _counters.Cut();
+        Interlocked.Exchange(ref _headWrittenOut, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         _logger.LogDebug("Wrote {Spans} spans of the head as block {Block}", head.SpanCount, blockId);
     }
 

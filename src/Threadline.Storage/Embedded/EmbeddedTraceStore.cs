@@ -37,6 +37,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     // One write gathers at most this much; more waits for the next fsync.
     private const int MaxBytesPerWrite = 16 << 20;
 
+    // Heads being written out at most. When the active head is full and this many wait for their
+    // block, the log writer waits: a disk slower than ingest makes the ingest queue push back
+    // (429) instead of memory growing. Memory holds at most two heads' worth of spans.
+    private const int MaxFrozenHeads = 1;
+
     private readonly EmbeddedStoreOptions _options;
     private readonly DataDirectory _directory;
     private readonly ILogger _logger;
@@ -51,6 +56,8 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     // Cuts, compaction and retention run one at a time (the background loop or a caller of FlushAsync).
     private readonly SemaphoreSlim _maintenanceLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _closing = new();
+    private TaskCompletionSource _headWrittenOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _writer;
     private readonly Task _maintenance;
     private readonly StoreCounters _counters = new();
@@ -183,6 +190,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         _appends.Writer.TryComplete();
+        await _closing.CancelAsync().ConfigureAwait(false);
         await _writer.ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
@@ -196,6 +204,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         foreach (var block in _state.Blocks) block.Retire(delete: false);
         _directory.Dispose();
         _stopping.Dispose();
+        _closing.Dispose();
         _walLock.Dispose();
         _maintenanceSignal.Dispose();
         _maintenanceLock.Dispose();
@@ -210,6 +219,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         var records = new List<ReadOnlyMemory<byte>>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            if (Volatile.Read(ref _state).Active.SpanCount >= _options.HeadMaxSpans) await FreezeWhenRoomAsync().ConfigureAwait(false);
             if (_options.GroupCommitWaitMicroseconds > 0 && reader.Count == 1)
                 await Task.Delay(TimeSpan.FromMicroseconds(_options.GroupCommitWaitMicroseconds)).ConfigureAwait(false);
             batch.Clear();
@@ -231,6 +241,35 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
                 _walLock.Release();
                 foreach (var pending in batch) pending.Record.Return();
             }
+        }
+    }
+
+    // The active head is full: waits until a frozen head has become a block, then freezes it.
+    private async Task FreezeWhenRoomAsync()
+    {
+        while (!_closing.IsCancellationRequested)
+        {
+            // Read before the state: a cut swaps the state, then completes this.
+            var writtenOut = Volatile.Read(ref _headWrittenOut).Task;
+            if (Volatile.Read(ref _state).Frozen.Length < MaxFrozenHeads) break;
+            try
+            {
+                await writtenOut.WaitAsync(_closing.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Closing: the active head stays as it is; the log replays it at the next open.
+                return;
+            }
+        }
+        await _walLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            FreezeActiveHead();
+        }
+        finally
+        {
+            _walLock.Release();
         }
     }
 
@@ -264,7 +303,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         head.LastSegment = _segment.Sequence;
         _counters.Synced(batch.Count);
         foreach (var pending in batch) pending.Completion.TrySetResult();
-        if (head.SpanCount >= _options.HeadMaxSpans) FreezeActiveHead();
+        if (head.SpanCount >= _options.HeadMaxSpans && _state.Frozen.Length < MaxFrozenHeads) FreezeActiveHead();
     }
 
     private void CloseSegment()

@@ -117,6 +117,38 @@ public sealed class MaintenanceTests : IDisposable
         await AssertSameAggregatesAsync(memory, again, query);
     }
 
+    [Fact]
+    public async Task A_full_head_waits_for_the_previous_block_instead_of_growing_memory()
+    {
+        var options = Options();
+        options.HeadMaxSpans = 4;
+        await using var store = EmbeddedTraceStore.Open(options);
+        var blocks = Path.Combine(_directory.Path, "blocks");
+        // A file where the blocks directory was: every block write fails until it is put back.
+        Directory.Delete(blocks);
+        await File.WriteAllTextAsync(blocks, "not a directory");
+
+        await store.AppendAsync(Batch(4), CancellationToken.None);   // fills the head, which is frozen
+        await store.AppendAsync(Batch(4), CancellationToken.None);   // fills the next head; its predecessor is not out yet
+        var waiting = store.AppendAsync(Batch(1), CancellationToken.None).AsTask();
+
+        // Not an event that can be awaited: that it does not happen, within a bound.
+        Assert.NotSame(waiting, await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMilliseconds(500))));
+        Assert.Equal(8, store.Statistics.HeadSpans);
+
+        File.Delete(blocks);
+        Directory.CreateDirectory(blocks);
+        await store.FlushAsync(CancellationToken.None);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(9, store.Statistics.HeadSpans + store.Statistics.BlockSpans);
+    }
+
+    private Span[] Batch(int spans)
+    {
+        var traceId = _spans.NewTraceId();
+        return [.. Enumerable.Range(0, spans).Select(i => _spans.Make(traceId, "op " + i, startMs: i))];
+    }
+
     private static async Task AssertSameAggregatesAsync(ITraceStore expected, ITraceStore actual, AggregateQuery query)
     {
         Assert.Equal(Describe(await expected.GetSpanMetricsAsync(query, CancellationToken.None)), Describe(await actual.GetSpanMetricsAsync(query, CancellationToken.None)));
