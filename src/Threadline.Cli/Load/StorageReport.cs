@@ -131,6 +131,7 @@ internal static class StorageReport
         json.WriteNumber("requests", result.AcceptedRequests);
         json.WriteNumber("refused", result.RefusedRequests);
         json.WriteNumber("failed", result.FailedRequests);
+        json.WriteNumber("timedOut", result.TimedOutRequests);
         json.WriteNumber("p50Ms", Math.Round(result.LatencyP50Ms, 3));
         json.WriteNumber("p99Ms", Math.Round(result.LatencyP99Ms, 3));
         json.WriteEndObject();

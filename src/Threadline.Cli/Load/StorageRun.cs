@@ -66,7 +66,7 @@ internal static class StorageRun
             var deadline = Stopwatch.StartNew();
             var ingest = await LoadRunner.RunAsync(target, new PregeneratedRequests(pregenerated), settings.Concurrency,
                 settings.MaxIngestDuration, long.MaxValue, cancellationToken, retryRefused: true).ConfigureAwait(false);
-            progress.WriteLine($"[{storage.Name()}] ingest: {ingest.AcceptedSpans:N0} spans in {ingest.Elapsed.TotalSeconds:0.0} s, {ingest.SpansPerSecond:N0} spans/s");
+            progress.WriteLine($"[{storage.Name()}] ingest: {ingest.AcceptedSpans:N0} spans in {ingest.Elapsed.TotalSeconds:0.0} s, {ingest.SpansPerSecond:N0} spans/s; {ingest.RefusedRequests:N0} refused, {ingest.FailedRequests:N0} failed ({ingest.TimedOutRequests:N0} timed out)");
 
             LoadResult? fill = null;
             var left = settings.MaxIngestDuration - deadline.Elapsed;
