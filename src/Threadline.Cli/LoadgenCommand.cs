@@ -17,6 +17,9 @@ internal static class LoadgenCommand
 {
     private static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
 
+    /// <summary>A storage run's ingest may take longer: ten million spans on two shared cores.</summary>
+    private static readonly TimeSpan StorageRunMaxDuration = TimeSpan.FromHours(1);
+
     public static Command Create()
     {
         var target = new Option<Uri?>("--target")
@@ -40,7 +43,7 @@ internal static class LoadgenCommand
                 return uri;
             },
         };
-        var duration = new Option<double>("--duration") { Description = "Seconds of measured load per server (at most 600).", DefaultValueFactory = _ => 15, HelpName = "seconds" };
+        var duration = new Option<double>("--duration") { Description = "Seconds of measured load per server (at most 600); in a storage run, the most seconds of ingest per server (default 600, at most 3600).", DefaultValueFactory = _ => 15, HelpName = "seconds" };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured load first, so the server is jitted and warm.", DefaultValueFactory = _ => 3, HelpName = "seconds" };
         var concurrency = new Option<int>("--concurrency") { Description = "Concurrent clients (connections).", DefaultValueFactory = _ => 16, HelpName = "clients" };
         var spansPerRequest = new Option<int>("--spans-per-request") { Description = "Spans in each export request (10 per trace).", DefaultValueFactory = _ => 100, HelpName = "spans" };
@@ -74,7 +77,9 @@ internal static class LoadgenCommand
                 parseResult.GetValue(spansPerRequest),
                 parseResult.GetValue(maxRequests),
                 parseResult.GetValue(rounds));
-            var problem = settings.Validate();
+            var storageText = parseResult.GetValue(storage);
+            var isStorageRun = storageText is not null || parseResult.GetValue(spans) is not null || parseResult.GetValue(queries) is not null;
+            var problem = settings.Validate(isStorageRun ? StorageRunMaxDuration : MaxDuration);
             if (problem is not null)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(UsageErrors.Line("threadline loadgen", problem)).ConfigureAwait(false);
@@ -83,8 +88,6 @@ internal static class LoadgenCommand
 
             var targetUri = parseResult.GetValue(target);
             var transport = parseResult.GetValue(protocol);
-            var storageText = parseResult.GetValue(storage);
-            var isStorageRun = storageText is not null || parseResult.GetValue(spans) is not null || parseResult.GetValue(queries) is not null;
             var dataText = parseResult.GetValue(data) ?? (isStorageRun ? "realistic" : "templates");
             var outputText = parseResult.GetValue(output) ?? "table";
             problem = dataText is not ("templates" or "realistic") ? $"--data takes templates or realistic; got '{dataText}'."
@@ -108,7 +111,7 @@ internal static class LoadgenCommand
             }
 
             ILoadRequestSource requests = dataText == "realistic"
-                ? new RealisticRequests(RealisticDataSettings.StartingHalfAnHourAgo(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
+                ? new RealisticRequests(RealisticDataSettings.ForRunStartingNow(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
                 : new LoadRequestFactory(settings.SpansPerRequest);
             if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), requests, settings, cancellationToken).ConfigureAwait(false);
             return await CompareAsync(transport, requests, settings, cancellationToken).ConfigureAwait(false);
@@ -118,8 +121,8 @@ internal static class LoadgenCommand
 
     private sealed record LoadSettings(TimeSpan Duration, TimeSpan Warmup, int Concurrency, int SpansPerRequest, long MaxRequests, int Rounds)
     {
-        public string? Validate() =>
-            Duration <= TimeSpan.Zero || Duration > MaxDuration ? $"--duration must be between 0 and {MaxDuration.TotalSeconds} seconds."
+        public string? Validate(TimeSpan maxDuration) =>
+            Duration <= TimeSpan.Zero || Duration > maxDuration ? $"--duration must be between 0 and {maxDuration.TotalSeconds} seconds{(maxDuration == MaxDuration ? "" : " in a storage run")}."
             : Warmup < TimeSpan.Zero || Warmup > MaxDuration ? "--warmup must be between 0 and 600 seconds."
             : Concurrency is < 1 or > 1024 ? "--concurrency must be between 1 and 1024."
             : SpansPerRequest is < 1 or > 10_000 ? "--spans-per-request must be between 1 and 10000."

@@ -15,6 +15,9 @@ internal sealed record LoadResult(
     IReadOnlyList<TraceProbe> Probes)
 {
     public double SpansPerSecond => Elapsed > TimeSpan.Zero ? AcceptedSpans / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Of the failed requests, those the server did not answer within the client's timeout (30 s).</summary>
+    public long TimedOutRequests { get; init; }
 }
 
 /// <summary>
@@ -41,7 +44,7 @@ internal static class LoadRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
 
-        long issued = 0, accepted = 0, acceptedSpans = 0, refused = 0, failed = 0;
+        long issued = 0, accepted = 0, acceptedSpans = 0, refused = 0, failed = 0, timedOut = 0;
         var latencies = new List<double>[concurrency];
         var probes = new ProbeReservoir(ProbeCapacity, seed: 17);
         var clock = Stopwatch.StartNew();
@@ -68,6 +71,13 @@ internal static class LoadRunner
                     }
                     catch (HttpRequestException)
                     {
+                        outcome = ExportOutcome.Failed;
+                    }
+                    catch (TaskCanceledException)
+                    {
+                        // The client's own timeout: the server held the request too long. Counted as
+                        // failed, not sent again: the server may yet have stored it.
+                        Interlocked.Increment(ref timedOut);
                         outcome = ExportOutcome.Failed;
                     }
                     switch (outcome)
@@ -102,7 +112,7 @@ internal static class LoadRunner
         var elapsed = clock.Elapsed;
 
         var all = latencies.Where(l => l is not null).SelectMany(l => l).Order().ToArray();
-        return new LoadResult(elapsed, accepted, acceptedSpans, refused, failed, Percentile(all, 0.50), Percentile(all, 0.99), probes.ToList());
+        return new LoadResult(elapsed, accepted, acceptedSpans, refused, failed, Percentile(all, 0.50), Percentile(all, 0.99), probes.ToList()) { TimedOutRequests = timedOut };
     }
 
     public static double Percentile(double[] sorted, double quantile) =>

@@ -25,7 +25,13 @@ internal static class StorageReport
             output.WriteLine(Invariant(
                 $"{run.Storage.Name(),-12} {run.StoredSpans,12:N0} {run.Ingest.SpansPerSecond,10:N0} {(baseline is > 0 ? (run.Ingest.SpansPerSecond / baseline.Value).ToString("P0", CultureInfo.InvariantCulture) : "-"),9} {run.Ingest.LatencyP50Ms,7:0.0} {run.Ingest.LatencyP99Ms,7:0.0} {run.Ingest.RefusedRequests + (run.Fill?.RefusedRequests ?? 0),8:N0} {run.Ingest.FailedRequests + (run.Fill?.FailedRequests ?? 0),7:N0} {(run.Fill is { } fill ? fill.SpansPerSecond.ToString("N0", CultureInfo.InvariantCulture) : "-"),9} {run.PeakMemoryBytes / 1048576.0,9:N0} {(run.BytesPerSpan is { } b ? b.ToString("0.0", CultureInfo.InvariantCulture) : "-"),11}"));
         }
-        foreach (var run in runs.Where(r => r.Queries.Count > 0))
+        foreach (var run in runs.Where(r => r.StoreMetrics.Count > 0))
+        {
+            output.WriteLine();
+            output.WriteLine($"Store metrics after ingest, {run.Storage.Name()}:");
+            output.WriteLine("  " + string.Join(", ", run.StoreMetrics.Where(m => !m.Key.EndsWith("_bucket", StringComparison.Ordinal)).Select(m => Invariant($"{m.Key["threadline_store_".Length..]}={m.Value:0.###}"))));
+        }
+        foreach (var run in runs.Where(r => r.Queries.Count > 0 || r.Restart is not null))
         {
             output.WriteLine();
             output.WriteLine($"Queries, {run.Storage.Name()} ({run.StoredSpans:N0} spans stored), one at a time:");
@@ -39,7 +45,7 @@ internal static class StorageReport
             if (run.Restart is { } restart)
             {
                 output.WriteLine(Invariant($"  clean stop {restart.Stop.TotalSeconds:0.00} s; restart: ready in {restart.Ready.TotalSeconds:0.00} s, first trace by id in {(restart.FirstTrace is { } t ? t.TotalSeconds.ToString("0.00 's'", CultureInfo.InvariantCulture) : "never")}; {restart.Missing} of {restart.Checked} acknowledged traces missing after restart; peak {restart.PeakMemoryBytes / 1048576.0:N0} MiB after restart."));
-                output.WriteLine(Invariant($"  data directory after the clean stop: {run.DiskBytes:N0} bytes, {run.BytesPerSpan:0.0} B/span."));
+                output.WriteLine(Invariant($"  data directory after the clean stop: {run.DiskBytes:N0} bytes, {run.BytesPerSpan:0.0} B/span ({string.Join(", ", (run.DiskBytesByDirectory ?? new Dictionary<string, long>()).Select(e => Invariant($"{e.Key} {e.Value:N0}")))})."));
             }
         }
     }
@@ -74,6 +80,12 @@ internal static class StorageReport
             if (run.Fill is { } fill) WriteLoad(json, "fill", fill);
             json.WriteNumber("peakMemoryBytes", run.PeakMemoryBytes);
             if (run.DiskBytes is { } disk) json.WriteNumber("diskBytes", disk);
+            if (run.DiskBytesByDirectory is { } entries)
+            {
+                json.WriteStartObject("diskBytesByEntry");
+                foreach (var (entry, bytes) in entries) json.WriteNumber(entry, bytes);
+                json.WriteEndObject();
+            }
             if (run.BytesPerSpan is { } perSpan) json.WriteNumber("diskBytesPerSpan", Math.Round(perSpan, 2));
             json.WriteStartArray("queries");
             foreach (var q in run.Queries)
@@ -89,6 +101,9 @@ internal static class StorageReport
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            json.WriteStartObject("storeMetrics");
+            foreach (var (name, value) in run.StoreMetrics) json.WriteNumber(name, value);
+            json.WriteEndObject();
             if (run.Restart is { } restart)
             {
                 json.WriteStartObject("restart");
@@ -116,6 +131,7 @@ internal static class StorageReport
         json.WriteNumber("requests", result.AcceptedRequests);
         json.WriteNumber("refused", result.RefusedRequests);
         json.WriteNumber("failed", result.FailedRequests);
+        json.WriteNumber("timedOut", result.TimedOutRequests);
         json.WriteNumber("p50Ms", Math.Round(result.LatencyP50Ms, 3));
         json.WriteNumber("p99Ms", Math.Round(result.LatencyP99Ms, 3));
         json.WriteEndObject();

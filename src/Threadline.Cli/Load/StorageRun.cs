@@ -21,6 +21,8 @@ internal sealed record RestartFigures(TimeSpan Stop, TimeSpan Ready, TimeSpan? F
 /// <param name="Ingest">The pregenerated part, sent as fast as the server takes it: the ingest rate.</param>
 /// <param name="Fill">The rest, generated while sending (the generator shares the cores); null when everything was pregenerated.</param>
 /// <param name="DiskBytes">The data directory's size after a clean stop (files' lengths summed); null for engines without one.</param>
+/// <param name="DiskBytesByDirectory">The same, per top-level entry of the data directory (log, blocks, …).</param>
+/// <param name="StoreMetrics">The store's unlabelled <c>threadline_store_*</c> samples from /metrics after ingest.</param>
 internal sealed record StorageFigures(
     StorageChoice Storage,
     LoadResult Ingest,
@@ -28,7 +30,9 @@ internal sealed record StorageFigures(
     long PeakMemoryBytes,
     IReadOnlyList<QueryFigures> Queries,
     long? DiskBytes,
-    RestartFigures? Restart)
+    IReadOnlyDictionary<string, long>? DiskBytesByDirectory,
+    RestartFigures? Restart,
+    IReadOnlyDictionary<string, double> StoreMetrics)
 {
     public long StoredSpans => Ingest.AcceptedSpans + (Fill?.AcceptedSpans ?? 0);
 
@@ -62,7 +66,7 @@ internal static class StorageRun
             var deadline = Stopwatch.StartNew();
             var ingest = await LoadRunner.RunAsync(target, new PregeneratedRequests(pregenerated), settings.Concurrency,
                 settings.MaxIngestDuration, long.MaxValue, cancellationToken, retryRefused: true).ConfigureAwait(false);
-            progress.WriteLine($"[{storage.Name()}] ingest: {ingest.AcceptedSpans:N0} spans in {ingest.Elapsed.TotalSeconds:0.0} s, {ingest.SpansPerSecond:N0} spans/s");
+            progress.WriteLine($"[{storage.Name()}] ingest: {ingest.AcceptedSpans:N0} spans in {ingest.Elapsed.TotalSeconds:0.0} s, {ingest.SpansPerSecond:N0} spans/s; {ingest.RefusedRequests:N0} refused, {ingest.FailedRequests:N0} failed ({ingest.TimedOutRequests:N0} timed out)");
 
             LoadResult? fill = null;
             var left = settings.MaxIngestDuration - deadline.Elapsed;
@@ -72,22 +76,28 @@ internal static class StorageRun
                 progress.WriteLine($"[{storage.Name()}] fill: {fill.AcceptedSpans:N0} more spans in {fill.Elapsed.TotalSeconds:0.0} s, {fill.SpansPerSecond:N0} spans/s (generating while sending)");
             }
             var peak = server.PeakMemoryBytes();
+            var metrics = await StoreMetricsSnapshot.ScrapeAsync(server.ApiEndpoint, cancellationToken).ConfigureAwait(false);
             var probes = ingest.Probes.Concat(fill?.Probes ?? []).ToList();
 
-            if (storage == StorageChoice.DecodeOnly || settings.Queries == 0)
-                return new StorageFigures(storage, ingest, fill, peak, [], null, null);
+            if (storage == StorageChoice.DecodeOnly || settings.Queries == 0 && storage != StorageChoice.Embedded)
+                return new StorageFigures(storage, ingest, fill, peak, [], null, null, null, metrics);
 
-            using var queries = new QueryPhase(server.ApiEndpoint, probes, settings.Queries, settings.QueryBudgetPerKind, seed: 23);
-            progress.WriteLine($"[{storage.Name()}] queries: {settings.Queries} of each kind on {probes.Count:N0} acknowledged traces");
-            var queryFigures = await queries.RunAsync(cancellationToken).ConfigureAwait(false);
+            List<QueryFigures> queryFigures = [];
+            if (settings.Queries > 0)
+            {
+                using var queries = new QueryPhase(server.ApiEndpoint, probes, settings.Queries, settings.QueryBudgetPerKind, seed: 23);
+                progress.WriteLine($"[{storage.Name()}] queries: {settings.Queries} of each kind on {probes.Count:N0} acknowledged traces");
+                queryFigures = await queries.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
             if (storage != StorageChoice.Embedded)
-                return new StorageFigures(storage, ingest, fill, peak, queryFigures, null, null);
+                return new StorageFigures(storage, ingest, fill, peak, queryFigures, null, null, null, metrics);
 
             var stop = await server.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
-            var disk = DirectorySize(settings.DataDirectory);
-            progress.WriteLine($"[{storage.Name()}] stopped in {stop.TotalSeconds:0.0} s; {disk:N0} bytes in {settings.DataDirectory}; restarting on it");
+            var byDirectory = SizeByEntry(settings.DataDirectory);
+            var disk = byDirectory.Values.Sum();
+            progress.WriteLine($"[{storage.Name()}] stopped in {stop.TotalSeconds:0.0} s; {disk:N0} bytes in {settings.DataDirectory} ({string.Join(", ", byDirectory.Select(e => $"{e.Key} {e.Value:N0}"))}); restarting on it");
             var restart = await RestartAsync(arguments, probes, settings, stop, cancellationToken).ConfigureAwait(false);
-            return new StorageFigures(storage, ingest, fill, peak, queryFigures, disk, restart);
+            return new StorageFigures(storage, ingest, fill, peak, queryFigures, disk, byDirectory, restart, metrics);
         }
         finally
         {
@@ -110,9 +120,15 @@ internal static class StorageRun
         return new RestartFigures(stop, ready, firstTrace, checkedCount, missing, peak);
     }
 
-    /// <summary>The summed length of every file under <paramref name="directory"/>.</summary>
-    public static long DirectorySize(string directory) =>
-        Directory.Exists(directory)
-            ? new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
-            : 0;
+    /// <summary>The summed length of the files under each top-level entry of <paramref name="directory"/> (a file counts as its own entry).</summary>
+    public static SortedDictionary<string, long> SizeByEntry(string directory)
+    {
+        var sizes = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        if (!Directory.Exists(directory)) return sizes;
+        var root = new DirectoryInfo(directory);
+        foreach (var file in root.EnumerateFiles()) sizes[file.Name] = file.Length;
+        foreach (var child in root.EnumerateDirectories())
+            sizes[child.Name + "/"] = child.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        return sizes;
+    }
 }

@@ -82,7 +82,7 @@ internal static class StorageRunCommand
         Func<ILoadRequestSource>? rest = null;
         if (options.Data == "realistic")
         {
-            var realistic = RealisticDataSettings.StartingHalfAnHourAgo(options.Seed);
+            var realistic = RealisticDataSettings.ForRunStartingNow(options.Seed);
             pregenerated = PregeneratedRequests.Take(new RealisticRequests(realistic, spansPerRequest, pregenerate), pregenerate);
             var sent = pregenerated.Sum(r => (long)r.Spans);
             if (options.Spans > sent)
