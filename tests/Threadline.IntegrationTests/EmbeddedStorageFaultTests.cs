@@ -84,7 +84,8 @@ public sealed class EmbeddedStorageFaultTests(ITestOutputHelper output) : IAsync
             }
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
-            Assert.Equal(HttpStatusCode.OK, await ExportAsync(http, server));
+            // As a client does: retry after the advised delay until accepted (the store retries blocks every 5 s).
+            await ExportUntilAcceptedAsync(http, server, refused.Headers.RetryAfter!.Delta ?? TimeSpan.FromSeconds(1));
             await AssertAcknowledgedAsync(server);
         }
         await using var restarted = await StartAsync(dataDirectory, headMaxSpans: 10);
@@ -110,6 +111,16 @@ public sealed class EmbeddedStorageFaultTests(ITestOutputHelper output) : IAsync
             response.Dispose();
         }
         throw new InvalidOperationException("200 exports were all acknowledged; the fault did not reach the store.");
+    }
+
+    private async Task ExportUntilAcceptedAsync(HttpClient http, TestServer server, TimeSpan retryAfter)
+    {
+        for (var attempt = 0; attempt < 60; attempt++)
+        {
+            if (await ExportAsync(http, server) == HttpStatusCode.OK) return;
+            await Task.Delay(retryAfter);
+        }
+        throw new InvalidOperationException("Ingest did not recover within 60 retries after the directory became writable.");
     }
 
     private async Task<HttpStatusCode> ExportAsync(HttpClient http, TestServer server)

@@ -25,7 +25,7 @@ public class EmbeddedStoreAppendBenchmarks
 {
     public const int SpansPerBatch = 512;
     public const int BatchesPerOperation = 16;
-    private const int PoolBatches = 4_000;
+    private const int PoolBatches = 600;
 
     private readonly List<Span[]> _pool = [];
     private int _next;

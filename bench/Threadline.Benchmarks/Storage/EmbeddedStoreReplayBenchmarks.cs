@@ -15,7 +15,7 @@ namespace Threadline.Benchmarks.Storage;
 [MedianColumn]
 public class EmbeddedStoreReplayBenchmarks
 {
-    public const int LoggedSpans = 150_000;
+    public const int LoggedSpans = 100_000;
 
     private string _withLog = string.Empty;
     private string _empty = string.Empty;

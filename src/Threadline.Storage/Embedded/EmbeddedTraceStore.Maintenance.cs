@@ -135,15 +135,24 @@ public sealed partial class EmbeddedTraceStore
         var cut = await AggregateCut.FromHeadAsync(head.Store, minStart, maxStart, head.FirstSegment, head.LastSegment, cancellationToken).ConfigureAwait(false);
         var blockId = NewBlockId(minStart);
         var pending = Path.Combine(_directory.Aggregates, AggregateFile.FileName(head.FirstSegment, head.LastSegment, pending: true));
-        DurableFiles.WriteAtomically(pending, AggregateFile.Encode(cut, blockId));
+        try
+        {
+            DurableFiles.WriteAtomically(pending, AggregateFile.Encode(cut, blockId));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            RecordCutFailure(ex);
+            throw;
+        }
         Block block;
         try
         {
             block = await Task.Run(() => BlockWriter.Write(_directory.Blocks, head.Spans(), new BlockWriteOptions { BlockId = blockId, CompactionLevel = 0 }, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             DurableFiles.TryDelete(pending);
+            RecordCutFailure(ex);
             throw;
         }
         File.Move(pending, pending[..^AggregateFile.PendingExtension.Length] + AggregateFile.Extension);
@@ -157,8 +166,16 @@ public sealed partial class EmbeddedTraceStore
         for (var segment = head.FirstSegment; segment <= head.LastSegment; segment++)
             DurableFiles.TryDelete(Path.Combine(_directory.Wal, WalSegment.FileName(segment)));
         _counters.Cut();
+        _cutFailure = null;
         Interlocked.Exchange(ref _headWrittenOut, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         _logger.LogDebug("Wrote {Spans} spans of the head as block {Block}", head.SpanCount, blockId);
+    }
+
+    // Wakes a log writer waiting for this cut, so that it refuses appends instead of waiting.
+    private void RecordCutFailure(Exception failure)
+    {
+        _cutFailure = failure;
+        Interlocked.Exchange(ref _headWrittenOut, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 
     // Merges the oldest blocks of the lowest level that has enough of them. Returns whether it merged.

@@ -58,6 +58,9 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _closing = new();
     private TaskCompletionSource _headWrittenOut = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Why the last cut failed (disk full, read-only directory), or null after a cut succeeded.
+    private volatile Exception? _cutFailure;
     private readonly Task _writer;
     private readonly Task _maintenance;
     private readonly StoreCounters _counters = new();
@@ -219,7 +222,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         var records = new List<ReadOnlyMemory<byte>>();
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            if (Volatile.Read(ref _state).Active.SpanCount >= _options.HeadMaxSpans) await FreezeWhenRoomAsync().ConfigureAwait(false);
+            if (Volatile.Read(ref _state).Active.SpanCount >= _options.HeadMaxSpans && !await FreezeWhenRoomAsync().ConfigureAwait(false))
+            {
+                RefuseWaiting(reader);
+                continue;
+            }
             if (_options.GroupCommitWaitMicroseconds > 0 && reader.Count == 1)
                 await Task.Delay(TimeSpan.FromMicroseconds(_options.GroupCommitWaitMicroseconds)).ConfigureAwait(false);
             batch.Clear();
@@ -245,13 +252,16 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     }
 
     // The active head is full: waits until a frozen head has become a block, then freezes it.
-    private async Task FreezeWhenRoomAsync()
+    // False when blocks cannot be written now (the appends waiting are then refused, as a failed
+    // log write refuses them: memory must not grow while the disk refuses blocks).
+    private async Task<bool> FreezeWhenRoomAsync()
     {
         while (!_closing.IsCancellationRequested)
         {
-            // Read before the state: a cut swaps the state, then completes this.
+            // Read before the state: a cut swaps the state (or records its failure), then completes this.
             var writtenOut = Volatile.Read(ref _headWrittenOut).Task;
             if (Volatile.Read(ref _state).Frozen.Length < MaxFrozenHeads) break;
+            if (_cutFailure is not null) return false;
             try
             {
                 await writtenOut.WaitAsync(_closing.Token).ConfigureAwait(false);
@@ -259,7 +269,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
             catch (OperationCanceledException)
             {
                 // Closing: the active head stays as it is; the log replays it at the next open.
-                return;
+                return true;
             }
         }
         await _walLock.WaitAsync().ConfigureAwait(false);
@@ -270,6 +280,20 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         finally
         {
             _walLock.Release();
+        }
+        return true;
+    }
+
+    private void RefuseWaiting(ChannelReader<PendingAppend> reader)
+    {
+        var refusal = new StoreUnavailableException(
+            $"The embedded store cannot write blocks in {_directory.Blocks} ({_cutFailure?.Message}) and its memory is full; nothing of this batch was kept. Free disk space or make the directory writable; ingest resumes by itself.",
+            _cutFailure);
+        _counters.WriteFailure();
+        while (reader.TryRead(out var pending))
+        {
+            pending.Completion.TrySetException(refusal);
+            pending.Record.Return();
         }
     }
 
