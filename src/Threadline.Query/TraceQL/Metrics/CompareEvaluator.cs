@@ -26,9 +26,9 @@ internal static class CompareEvaluator
     public static async ValueTask<Outcome> EvaluateAsync(ITraceStore store, MetricsCompare compare, TraceQLSpanSelection selection,
         StepGrid grid, TenantId tenant, TraceQLOptions options, CancellationToken cancellationToken)
     {
-        if (compare.TopN <= 0) throw new TraceQLQueryException($"compare(): the number of values per attribute must be at least 1, got {compare.TopN}.");
-        if (compare.Start < 0 || compare.End < 0 || (compare.Start != 0 || compare.End != 0) && compare.End <= compare.Start)
-            throw new TraceQLQueryException($"compare(): the selection window must be positive Unix nanoseconds with end after start, got {compare.Start} and {compare.End}.");
+        // The parser has checked topN and that the bounds are not negative.
+        if ((compare.Start != 0 || compare.End != 0) && compare.End <= compare.Start)
+            throw new TraceQLQueryException($"compare(): the selection's end ({compare.End}) must be after its start ({compare.Start}), both Unix nanoseconds.");
 
         var isSelected = selection.PredicateFor(compare.Selection);
         var sides = new Side[] { new("baseline", grid.Count), new("selection", grid.Count) };

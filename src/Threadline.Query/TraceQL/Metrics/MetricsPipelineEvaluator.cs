@@ -16,13 +16,8 @@ internal static class MetricsPipelineEvaluator
     {
         if (pipeline.First is not MetricsAggregate aggregate)
             throw new InvalidOperationException("compare() is evaluated by CompareEvaluator.");
+        // The parser has checked arity and quantile ranges; what is left is what a field can be.
         var field = aggregate.Field is null ? null : MetricsFieldCompiler.Compile(aggregate.Field, OperatorText.Of(aggregate.Function) + "()'s argument");
-        if (field is null && aggregate.Function is not (MetricsFunction.Rate or MetricsFunction.CountOverTime))
-            throw new TraceQLQueryException($"{OperatorText.Of(aggregate.Function)}() needs a field, e.g. {OperatorText.Of(aggregate.Function)}(duration).");
-        foreach (var q in aggregate.Quantiles)
-        {
-            if (!(q >= 0 && q <= 1)) throw new TraceQLQueryException($"quantile_over_time(): quantile {q} is not within [0, 1].");
-        }
         return new MetricsQuery
         {
             Function = aggregate.Function,

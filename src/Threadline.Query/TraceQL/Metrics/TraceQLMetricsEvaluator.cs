@@ -45,7 +45,7 @@ public sealed class TraceQLMetricsEvaluator
     private async ValueTask<TraceQLMetricsResult> EvaluateAsync(TraceQLMetricsRequest request, bool instant, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var query = MetricsQueryText.Parse(request.Query, _options);
+        var query = TraceQLParser.Parse(request.Query, _options);
         if (query.Metrics is not { } expression)
         {
             throw new TraceQLQueryException(
