@@ -139,6 +139,17 @@ public sealed class MetricsFunctionTests
     }
 
     [Fact]
+    public async Task Label_values_are_quoted_and_escaped_as_prometheus_prints_them()
+    {
+        var fixture = new MetricsFixture().Add(0, service: "say \"hi\"\\now").Add(1 * Second, service: "");
+        var engine = await fixture.EngineAsync();
+
+        var result = await engine.QueryRangeAsync(Request("{ } | count_over_time() by (resource.service.name)", 0, Minute, Minute), CancellationToken.None);
+
+        Assert.Equal(["{resource.service.name=\"<empty>\"}", "{resource.service.name=\"say \\\"hi\\\"\\\\now\"}"], result.Series.Select(s => s.PromLabels));
+    }
+
+    [Fact]
     public async Task An_instant_query_answers_one_sample_for_the_whole_range()
     {
         var fixture = new MetricsFixture().Add(0).Add(70 * Second).Add(170 * Second);

@@ -59,6 +59,29 @@ public sealed class MetricsStageTests
     }
 
     [Fact]
+    public async Task Scaling_a_metric_multiplies_every_sample_and_keeps_its_labels()
+    {
+        var fixture = new MetricsFixture().Add(0).Add(1 * Second).Add(61 * Second);
+
+        var result = await fixture.BothPathsAsync(Request("({ } | rate()) * 60", 0, 2 * Minute, Minute));
+
+        Assert.Equal([(0L, 2.0), (60_000L, 1.0)], Samples(result, "{__name__=\"rate\"}"));
+    }
+
+    [Fact]
+    public async Task A_query_mixing_an_ingest_answerable_and_a_scanned_metric_reports_that_it_scanned()
+    {
+        var fixture = new MetricsFixture().Add(0, attributes: [new("route", "/a")]).Add(1 * Second);
+        var engine = await fixture.EngineAsync();
+
+        var result = await engine.QueryRangeAsync(
+            Request("({ span.route = \"/a\" } | count_over_time()) / ({ } | count_over_time())", 0, Minute, Minute), CancellationToken.None);
+
+        Assert.False(result.AnsweredFromIngestMetrics);
+        Assert.Equal([(0L, 0.5)], Samples(result, "{}"));
+    }
+
+    [Fact]
     public async Task Compare_counts_each_attribute_value_of_the_selection_against_the_baseline()
     {
         var fixture = new MetricsFixture()
