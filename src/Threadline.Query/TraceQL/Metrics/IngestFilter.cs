@@ -1,4 +1,3 @@
-using Threadline.Core.Model;
 using Threadline.Query.TraceQL.Ast;
 using Threadline.Storage.Aggregates;
 using Threadline.Storage.Fetch;

@@ -55,9 +55,3 @@ internal interface ISpanSelection
     IAsyncEnumerable<Spanset> SelectAsync(ITraceStore store, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
         IReadOnlyList<Condition> fetch, CancellationToken cancellationToken);
 }
-
-/// <summary>A test on one span of a spanset (compare()'s selection).</summary>
-internal interface ISpanPredicate
-{
-    bool Matches(Spanset set, SpansetSpan span);
-}
