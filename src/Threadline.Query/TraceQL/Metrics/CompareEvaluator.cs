@@ -23,37 +23,34 @@ internal static class CompareEvaluator
 
     internal sealed record Outcome(List<MetricsSeriesBuilder.Draft> Drafts, long Traces, long Spans);
 
-    public static async ValueTask<Outcome> EvaluateAsync(ITraceStore store, MetricsCompare compare, TraceQLSpanSelection selection,
+    public static async ValueTask<Outcome> EvaluateAsync(ITraceStore store, MetricsCompare compare, ISpanSelection selection,
         StepGrid grid, TenantId tenant, TraceQLOptions options, CancellationToken cancellationToken)
     {
         // The parser has checked topN and that the bounds are not negative.
         if ((compare.Start != 0 || compare.End != 0) && compare.End <= compare.Start)
             throw new TraceQLQueryException($"compare(): the selection's end ({compare.End}) must be after its start ({compare.Start}), both Unix nanoseconds.");
 
-        var isSelected = selection.PredicateFor(compare.Selection);
         var sides = new Side[] { new("baseline", grid.Count), new("selection", grid.Count) };
-        long traces = 0, spans = 0;
-        await foreach (var set in selection.SelectAsync(store, grid.Start, grid.End, tenant, [], cancellationToken).ConfigureAwait(false))
+        var maxValues = options.MaxSeries * 16L;
+
+        void Observe(SelectedSpan selected)
         {
-            traces++;
-            var trace = await store.GetTraceAsync(new TraceByIdRequest(set.TraceId) { Tenant = tenant }, cancellationToken).ConfigureAwait(false);
-            var byId = trace.ToDictionary(s => s.SpanId);
-            foreach (var matched in set.Spans)
-            {
-                var step = grid.IndexOf(matched.StartTimeUnixNano);
-                if (step < 0 || !byId.TryGetValue(matched.SpanId, out var span)) continue;
-                spans++;
-                var inWindow = compare.Start == 0 && compare.End == 0
-                    || span.StartTimeUnixNano >= (ulong)compare.Start && span.StartTimeUnixNano < (ulong)compare.End;
-                var side = sides[inWindow && isSelected(span, trace) ? 1 : 0];
-                foreach (var (name, value) in ComparedAttributes(span)) side.Count(name, value, step);
-            }
-            if (sides.Sum(s => s.ValueCount) > options.MaxSeries * 16L)
+            var step = grid.IndexOf(selected.StartUnixNano);
+            if (step < 0 || selected.Whole is not { } span) return;
+            var inWindow = compare.Start == 0 && compare.End == 0
+                || span.StartTimeUnixNano >= (ulong)compare.Start && span.StartTimeUnixNano < (ulong)compare.End;
+            var chosen = selected.Values[0] is { Type: AttributeType.Bool } matched && matched.AsBool();
+            var side = sides[inWindow && chosen ? 1 : 0];
+            foreach (var (name, value) in ComparedAttributes(span)) side.Count(name, value, step);
+            if (sides[0].ValueCount + sides[1].ValueCount > maxValues)
             {
                 throw new TraceQLQueryException(
-                    $"compare() met more than {options.MaxSeries * 16L} distinct attribute values (16 × TraceQL option MaxSeries). Narrow the range or the query's filter.");
+                    $"compare() met more than {maxValues} distinct attribute values (16 × TraceQL option MaxSeries). Narrow the range or the query's filter.");
             }
         }
+
+        var (traces, spans) = await selection.ScanAsync(store, grid.Start, grid.End, tenant, [compare.Selection.Condition], wholeSpans: true, Observe, cancellationToken)
+            .ConfigureAwait(false);
 
         var drafts = new List<MetricsSeriesBuilder.Draft>();
         var tooMany = new SortedSet<string>(StringComparer.Ordinal);
@@ -89,8 +86,8 @@ internal static class CompareEvaluator
     private static IEnumerable<(string Name, AttributeValue Value)> ComparedAttributes(Span span)
     {
         yield return ("name", span.Name);
-        yield return ("status", PromStatus(span.Status.Code));
-        yield return ("kind", PromKind(span.Kind));
+        yield return ("status", LabelValues.Of(span.Status.Code));
+        yield return ("kind", LabelValues.Of(span.Kind));
         if (span.Status.Message.Length > 0) yield return ("statusMessage", span.Status.Message);
         foreach (var attribute in span.Attributes)
         {
@@ -104,23 +101,6 @@ internal static class CompareEvaluator
 
     private static bool IsComparable(AttributeValue value) =>
         value.Type is AttributeType.String or AttributeType.Int or AttributeType.Double or AttributeType.Bool;
-
-    private static string PromStatus(StatusCode code) => code switch
-    {
-        StatusCode.Ok => "ok",
-        StatusCode.Error => "error",
-        _ => "unset",
-    };
-
-    private static string PromKind(SpanKind kind) => kind switch
-    {
-        SpanKind.Internal => "internal",
-        SpanKind.Server => "server",
-        SpanKind.Client => "client",
-        SpanKind.Producer => "producer",
-        SpanKind.Consumer => "consumer",
-        _ => "unspecified",
-    };
 
     private static MetricsSeriesBuilder.Draft Draft(List<TraceQLAttribute> labels, double[] values) =>
         new(labels, PromLabels.Format(labels), values, []);

@@ -45,10 +45,7 @@ internal static class IngestMetricsPath
         foreach (var series in metrics)
         {
             if (!filter(series.Key)) continue;
-            for (var i = 0; i < query.By.Count; i++)
-            {
-                query.By[i].TryReadKey(series.Key, out scratch[i]);
-            }
+            for (var i = 0; i < query.By.Count; i++) scratch[i] = query.By[i].ReadKey(series.Key);
             if (grid.IsInstant)
             {
                 Add(table, query, scratch, 0, series.Total, histogram);

@@ -16,14 +16,14 @@ internal static class MetricsPipelineEvaluator
     {
         if (pipeline.First is not MetricsAggregate aggregate)
             throw new InvalidOperationException("compare() is evaluated by CompareEvaluator.");
-        // The parser has checked arity and quantile ranges; what is left is what a field can be.
-        var field = aggregate.Field is null ? null : MetricsFieldCompiler.Compile(aggregate.Field, OperatorText.Of(aggregate.Function) + "()'s argument");
+        // The parser has checked arity, fields and quantile ranges.
+        var field = aggregate.Field is null ? null : new MetricsField(aggregate.Field);
         return new MetricsQuery
         {
             Function = aggregate.Function,
             Field = field,
             Quantiles = aggregate.Quantiles,
-            By = [.. aggregate.By.Select(b => MetricsFieldCompiler.Compile(b, "by()"))],
+            By = [.. aggregate.By.Select(b => new MetricsField(b))],
             Spans = spans,
             IngestFilter = IngestFilter.From(pipeline.Selection),
         };

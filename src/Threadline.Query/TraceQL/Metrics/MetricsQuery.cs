@@ -1,4 +1,5 @@
 using Threadline.Query.TraceQL.Ast;
+using Threadline.Core.Model;
 using Threadline.Storage;
 using Threadline.Storage.Aggregates;
 using Threadline.Storage.Fetch;
@@ -39,19 +40,37 @@ internal sealed record MetricsQuery
         && Function switch
         {
             MetricsFunction.Rate or MetricsFunction.CountOverTime => true,
-            MetricsFunction.QuantileOverTime or MetricsFunction.HistogramOverTime => Field?.Source == MetricsFieldSource.SpanDuration,
+            MetricsFunction.QuantileOverTime or MetricsFunction.HistogramOverTime => Field?.Expression is IntrinsicExpression { Intrinsic: Intrinsic.Duration },
             _ => false,
         };
 }
 
-/// <summary>The spans a metrics query observes, as the TraceQL evaluator produces them.</summary>
+/// <summary>The spans a metrics query observes, as the TraceQL evaluator selects them.</summary>
 internal interface ISpanSelection
 {
     /// <summary>
-    /// Spansets of the spans starting in [start, end) that satisfy the query's spanset filter
-    /// exactly (the store's conditions are only hints), each carrying the attributes named in
-    /// <paramref name="fetch"/>.
+    /// Calls <paramref name="sink"/> for every span starting in [start, end) that the query's
+    /// spanset filter keeps (evaluated exactly: the store's conditions are only hints), with the
+    /// values of <paramref name="reads"/> on it, and the whole span when <paramref name="wholeSpans"/>.
     /// </summary>
-    IAsyncEnumerable<Spanset> SelectAsync(ITraceStore store, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
-        IReadOnlyList<Condition> fetch, CancellationToken cancellationToken);
+    /// <returns>Traces and spans inspected.</returns>
+    ValueTask<(long Traces, long Spans)> ScanAsync(ITraceStore store, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
+        IReadOnlyList<FieldExpression> reads, bool wholeSpans, Action<SelectedSpan> sink, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One selected span as the selection hands it over. Reused from span to span: a sink copies
+/// what it keeps.
+/// </summary>
+internal sealed class SelectedSpan(int reads)
+{
+    public TraceId TraceId { get; set; }
+    public SpanId SpanId { get; set; }
+    public ulong StartUnixNano { get; set; }
+
+    /// <summary>The values of the requested fields, in order: durations as integer nanoseconds, statuses and kinds as their names, <see cref="AttributeValue.Empty"/> when absent.</summary>
+    public AttributeValue[] Values { get; } = new AttributeValue[reads];
+
+    /// <summary>The whole span, when asked for; null otherwise.</summary>
+    public Span? Whole { get; set; }
 }

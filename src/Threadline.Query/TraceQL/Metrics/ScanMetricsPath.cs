@@ -1,7 +1,6 @@
-using Threadline.Query.TraceQL.Ast;
 using Threadline.Core.Model;
+using Threadline.Query.TraceQL.Ast;
 using Threadline.Storage;
-using Threadline.Storage.Fetch;
 
 namespace Threadline.Query.TraceQL.Metrics;
 
@@ -11,67 +10,55 @@ namespace Threadline.Query.TraceQL.Metrics;
 /// </summary>
 internal static class ScanMetricsPath
 {
-    /// <returns>Spansets and spans observed.</returns>
-    public static async ValueTask<(long Traces, long Spans)> FillAsync(ITraceStore store, MetricsQuery query, StepGrid grid, TenantId tenant,
+    private const ulong NanosPerMillisecond = 1_000_000;
+
+    /// <returns>Traces and spans inspected.</returns>
+    public static ValueTask<(long Traces, long Spans)> FillAsync(ITraceStore store, MetricsQuery query, StepGrid grid, TenantId tenant,
         SeriesTable table, CancellationToken cancellationToken)
     {
-        var fetch = FieldsToFetch(query);
+        // Reads: the by() fields, then the function's field.
+        var reads = query.By.Select(b => b.Expression).ToList();
+        var field = query.Field;
+        if (field is not null) reads.Add(field.Expression);
         var histogram = query.Function == MetricsFunction.HistogramOverTime;
         var scratch = new AttributeValue[query.By.Count + (histogram ? 1 : 0)];
-        var field = query.Field;
-        var usesValue = field is not null && !histogram;
-        long traces = 0, spans = 0;
 
-        await foreach (var set in query.Spans.SelectAsync(store, grid.Start, grid.End, tenant, fetch, cancellationToken).ConfigureAwait(false))
+        void Observe(SelectedSpan span)
         {
-            traces++;
-            foreach (var span in set.Spans)
+            var step = grid.IndexOf(span.StartUnixNano);
+            if (step < 0) return;
+
+            var value = double.NaN;
+            if (field is not null)
             {
-                var step = grid.IndexOf(span.StartTimeUnixNano);
-                if (step < 0) continue;
-                spans++;
-
-                var value = double.NaN;
-                if (field is not null)
+                var raw = span.Values[^1];
+                if (histogram)
                 {
-                    if (!field.TryRead(set, span, out var raw) || !TryNumber(raw, out value)) continue;
-                    if (histogram)
-                    {
-                        // Tempo buckets integers (and durations) only; a double has no bucket.
-                        if (raw.Type != AttributeType.Int || HistogramBuckets.Of((ulong)Math.Max(0, raw.AsInt())) is not { } bucket) continue;
-                        scratch[^1] = AttributeValue.FromDouble(field.IsDuration ? HistogramBuckets.Seconds(bucket) : bucket);
-                    }
+                    // Tempo buckets integers and durations only; a double has no bucket.
+                    if (raw.Type != AttributeType.Int || raw.AsInt() < 0 || HistogramBuckets.Of((ulong)raw.AsInt()) is not { } bucket) return;
+                    scratch[^1] = AttributeValue.FromDouble(field.IsDuration ? HistogramBuckets.Seconds(bucket) : bucket);
                 }
-                for (var i = 0; i < query.By.Count; i++)
+                else if (!TryNumber(raw, out value))
                 {
-                    if (!query.By[i].TryRead(set, span, out scratch[i])) scratch[i] = AttributeValue.Empty;
-                }
-
-                var series = table.Get(scratch);
-                series.Cells.Observe(step, value);
-                if (table.WantsExemplar(series, step))
-                {
-                    series.AddExemplar(new SeriesTable.Exemplar(
-                        set.TraceId.ToString(), span.SpanId.ToString(),
-                        usesValue ? (field!.IsDuration ? value / 1e9 : value) : double.NaN,
-                        step, (long)(span.StartTimeUnixNano / 1_000_000)));
+                    return;
                 }
             }
+            Array.Copy(span.Values, scratch, query.By.Count);
+
+            var series = table.Get(scratch);
+            series.Cells.Observe(step, value);
+            if (table.WantsExemplar(series, step))
+            {
+                var exemplarValue = field is null || histogram ? double.NaN : field.IsDuration ? value / 1e9 : value;
+                series.AddExemplar(new SeriesTable.Exemplar(span.TraceId.ToString(), span.SpanId.ToString(), exemplarValue, step,
+                    (long)(span.StartUnixNano / NanosPerMillisecond)));
+            }
         }
-        return (traces, spans);
+
+        return query.Spans.ScanAsync(store, grid.Start, grid.End, tenant, reads, wholeSpans: false, Observe, cancellationToken);
     }
 
-    private static List<Condition> FieldsToFetch(MetricsQuery query)
-    {
-        var fetch = new List<Condition>();
-        foreach (var field in query.By.Append(query.Field))
-        {
-            if (field?.FetchCondition is { } condition && !fetch.Contains(condition)) fetch.Add(condition);
-        }
-        return fetch;
-    }
-
-    // Numbers as Tempo floatizes them: integers and doubles; anything else has no value.
+    // Numbers as Tempo floatizes them: integers (durations in ns) and doubles; anything else has no value.
     private static bool TryNumber(AttributeValue value, out double number)
     {
         switch (value.Type)
