@@ -128,6 +128,22 @@ public sealed class MetricsFunctionTests
     }
 
     [Fact]
+    public async Task Histogram_buckets_of_an_integer_attribute_print_as_go_prints_floats_and_skip_doubles()
+    {
+        var fixture = new MetricsFixture()
+            .Add(0, attributes: [new("bytes", 1_500_000)])
+            .Add(1 * Second, attributes: [new("bytes", 3)])
+            .Add(2 * Second, attributes: [new("bytes", 2.5)])
+            .Add(3 * Second, attributes: [new("bytes", 1)]);
+        var engine = await fixture.EngineAsync();
+
+        var result = await engine.QueryRangeAsync(Request("{ } | histogram_over_time(span.bytes)", 0, Minute, Minute), CancellationToken.None);
+
+        // 1,500,000 rounds up to 2^21; 3 to 4; 2.5 (a double) and 1 (under 2) have no bucket.
+        Assert.Equal(["{__bucket=\"2.097152e+06\"}", "{__bucket=\"4\"}"], result.Series.Select(s => s.PromLabels));
+    }
+
+    [Fact]
     public async Task A_missing_grouping_value_is_dropped_from_the_labels_and_all_missing_prints_nil()
     {
         var fixture = new MetricsFixture().Add(0, attributes: [new("route", "/a")]).Add(1 * Second);
