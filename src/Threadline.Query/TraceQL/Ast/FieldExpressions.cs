@@ -45,7 +45,7 @@ public sealed record AttributeExpression(AttributeScope Scope, string Name, bool
     public override string ToString()
     {
         var prefix = Parent ? "parent." : string.Empty;
-        prefix += Scope == AttributeScope.None ? (Parent ? string.Empty : ".") : Intrinsics.ScopeName(Scope) + ".";
+        prefix += Scope == AttributeScope.None ? (Parent ? string.Empty : ".") : IntrinsicInfo.ScopeName(Scope) + ".";
         return prefix + LiteralText.AttributeName(Name);
     }
 
@@ -55,9 +55,9 @@ public sealed record AttributeExpression(AttributeScope Scope, string Name, bool
 /// <summary>An intrinsic field: <c>duration</c>, <c>status</c>, <c>trace:rootService</c>, …</summary>
 public sealed record IntrinsicExpression(Intrinsic Intrinsic) : FieldExpression
 {
-    public override FieldType Type => Intrinsics.TypeOf(Intrinsic);
+    public override FieldType Type => IntrinsicInfo.TypeOf(Intrinsic);
 
-    public override string ToString() => Intrinsics.CanonicalName(Intrinsic);
+    public override string ToString() => IntrinsicInfo.CanonicalName(Intrinsic);
 
     internal override string ToOperandString() => ToString();
 }

@@ -39,7 +39,7 @@ public enum AttributeScope : byte
 }
 
 /// <summary>Names and static types of the intrinsics, as TraceQL spells them.</summary>
-public static class Intrinsics
+public static class IntrinsicInfo
 {
     /// <summary>The canonical spelling, as Tempo prints it (<c>duration</c>, <c>span:id</c>, <c>traceDuration</c>).</summary>
     public static string CanonicalName(Intrinsic intrinsic) => intrinsic switch
