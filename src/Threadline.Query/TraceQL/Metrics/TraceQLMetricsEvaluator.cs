@@ -15,7 +15,7 @@ namespace Threadline.Query.TraceQL.Metrics;
 public sealed class TraceQLMetricsEvaluator
 {
     /// <summary>The range evaluated when a request gives no start (Tempo's and Grafana's default).</summary>
-    private static readonly ulong DefaultRangeNanos = (ulong)TimeSpan.FromHours(1).Ticks * 100;
+    private static readonly TimeSpan DefaultRange = TimeSpan.FromHours(1);
 
     private const ulong NanosPerMinute = 60_000_000_000;
 
@@ -53,7 +53,7 @@ public sealed class TraceQLMetricsEvaluator
         }
 
         var compiled = CompiledExpression.Compile(expression, _options);
-        var (start, end) = Range(request);
+        var (start, end) = QueryRange.Resolve(request.StartUnixNano, request.EndUnixNano, _time, DefaultRange, _options.MaxMetricsRange, nameof(_options.MaxMetricsRange));
         var grid = instant
             ? StepGrid.ForInstant(start, end)
             : StepGrid.ForRange(start, end, Step(request, compiled, start, end), _options.MaxSamplesPerSeries);
@@ -119,21 +119,6 @@ public sealed class TraceQLMetricsEvaluator
             };
         }
         return series;
-    }
-
-    private (ulong Start, ulong End) Range(TraceQLMetricsRequest request)
-    {
-        var end = request.EndUnixNano != 0 ? request.EndUnixNano : (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
-        var start = request.StartUnixNano != 0 ? request.StartUnixNano : end - Math.Min(end, DefaultRangeNanos);
-        if (end <= start)
-            throw new TraceQLQueryException($"The metrics query's end ({end} ns) must be after its start ({start} ns).");
-        var maxRange = (ulong)_options.MaxMetricsRange.Ticks * 100;
-        if (end - start > maxRange)
-        {
-            throw new TraceQLQueryException(
-                $"The metrics query covers {TimeSpan.FromTicks((long)((end - start) / 100))}; at most {_options.MaxMetricsRange} is allowed (TraceQL option MaxMetricsRange). Narrow start and end.");
-        }
-        return (start, end);
     }
 
     // Tempo's default when none is given; rounded up to whole minutes when the ingest-time span
