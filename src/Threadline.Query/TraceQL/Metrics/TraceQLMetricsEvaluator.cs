@@ -52,7 +52,7 @@ public sealed class TraceQLMetricsEvaluator
                 $"\"{request.Query}\" is a search, not a metrics query: add a metrics function, e.g. {request.Query} | rate().");
         }
 
-        var compiled = CompiledExpression.Compile(expression, _options);
+        var compiled = CompiledExpression.Compile(expression);
         var (start, end) = QueryRange.Resolve(request.StartUnixNano, request.EndUnixNano, _time, DefaultRange, _options.MaxMetricsRange, nameof(_options.MaxMetricsRange));
         var grid = instant
             ? StepGrid.ForInstant(start, end)
@@ -92,8 +92,7 @@ public sealed class TraceQLMetricsEvaluator
         run.Pipelines++;
         if (pipeline.First is MetricsCompare compare)
         {
-            var selection = new TraceQLSpanSelection(pipeline.Selection, _options);
-            var result = await CompareEvaluator.EvaluateAsync(_store, compare, selection, run.Grid, run.Tenant, _options, run.CancellationToken).ConfigureAwait(false);
+            var result = await CompareEvaluator.EvaluateAsync(_store, compare, pipeline.Selection, run.Grid, run.Tenant, _options, run.CancellationToken).ConfigureAwait(false);
             run.Traces += result.Traces;
             run.Spans += result.Spans;
             return result.Drafts;
@@ -139,14 +138,14 @@ public sealed class TraceQLMetricsEvaluator
 
         public bool IngestEligible => !HasCompare && Pipelines.Values.All(q => q.IngestEligible);
 
-        public static CompiledExpression Compile(MetricsExpression expression, TraceQLOptions options)
+        public static CompiledExpression Compile(MetricsExpression expression)
         {
             var compiled = new CompiledExpression();
-            compiled.Add(expression, options);
+            compiled.Add(expression);
             return compiled;
         }
 
-        private void Add(MetricsExpression expression, TraceQLOptions options)
+        private void Add(MetricsExpression expression)
         {
             switch (expression)
             {
@@ -154,17 +153,17 @@ public sealed class TraceQLMetricsEvaluator
                     HasCompare = true;
                     break;
                 case MetricsPipeline pipeline:
-                    Pipelines.TryAdd(pipeline, MetricsPipelineEvaluator.Compile(pipeline, new TraceQLSpanSelection(pipeline.Selection, options)));
+                    Pipelines.TryAdd(pipeline, MetricsPipelineEvaluator.Compile(pipeline));
                     break;
                 case MetricsWithSecondStages staged:
-                    Add(staged.Inner, options);
+                    Add(staged.Inner);
                     break;
                 case MetricsMath math:
-                    Add(math.Left, options);
-                    Add(math.Right, options);
+                    Add(math.Left);
+                    Add(math.Right);
                     break;
                 case MetricsScalarMath scalar:
-                    Add(scalar.Series, options);
+                    Add(scalar.Series);
                     break;
             }
         }
