@@ -24,8 +24,10 @@ internal static class SelectionScanner
         ITraceStore store, SpansetExpression selection, TraceQLOptions options, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
         IReadOnlyList<FieldExpression> reads, bool wholeSpans, SelectedSpanSink sink, CancellationToken cancellationToken)
     {
-        var plan = SearchPlanner.Plan(selection, startUnixNano, endUnixNano, tenant, reads, wholeSpans);
         var fields = new FieldEvaluator(options.RegexTimeout);
+        fields.Prepare(selection);
+        foreach (var read in reads) fields.Prepare(read);
+        var plan = SearchPlanner.Plan(selection, startUnixNano, endUnixNano, tenant, reads, wholeSpans);
         var evaluator = new SpansetEvaluator(fields);
         var values = new AttributeValue[reads.Count];
         long traces = 0, spans = 0;

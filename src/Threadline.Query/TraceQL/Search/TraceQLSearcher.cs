@@ -23,8 +23,9 @@ internal sealed class TraceQLSearcher(ITraceStore store, TraceQLOptions options,
             throw new TraceQLQueryException("This is a metrics query; run it as one (Tempo's /api/metrics/query_range, or /api/v1/traceql/metrics).");
         var (start, end) = QueryRange.Resolve(request.StartUnixNano, request.EndUnixNano, time, options.DefaultSearchRange, options.MaxSearchRange, nameof(options.MaxSearchRange));
 
-        var plan = SearchPlanner.Plan(expression, start, end, request.Tenant);
         var fields = new FieldEvaluator(options.RegexTimeout);
+        fields.Prepare(expression);
+        var plan = SearchPlanner.Plan(expression, start, end, request.Tenant);
         var evaluator = new SpansetEvaluator(fields);
         var results = new SearchResults(request.Limit, request.SpansPerSpanset, plan.OutputFields);
         var statistics = plan.SpanFetch is { } fetch
