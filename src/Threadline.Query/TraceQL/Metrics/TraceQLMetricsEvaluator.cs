@@ -49,7 +49,7 @@ public sealed class TraceQLMetricsEvaluator
         if (query.Metrics is not { } expression)
         {
             throw new TraceQLQueryException(
-                $"\"{request.Query}\" is a search, not a metrics query: add a metrics function, e.g. {request.Query} | rate().");
+                "This is a search, not a metrics query: end it with a metrics function, e.g. { status = error } | rate(), or run it as a search.");
         }
 
         var compiled = CompiledExpression.Compile(expression);
