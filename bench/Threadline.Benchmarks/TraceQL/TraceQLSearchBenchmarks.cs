@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Threadline.Core.Model;
 using Threadline.Core.Synthetic;
 using Threadline.Query.TraceQL;
@@ -13,12 +12,13 @@ namespace Threadline.Benchmarks.TraceQL;
 /// (<see cref="RealisticTraceGenerator"/>, seed 1, one hour): the scan
 /// <c>{ span.http.response.status_code &gt;= 500 }</c> and its structural query, against the
 /// baseline of the same run, the store's own fetch of the same condition (no TraceQL layer), so
-/// the ratio is what parsing, planning, exact evaluation and result building add.
+/// the ratio is what parsing, planning, exact evaluation and result building add. Setup builds
+/// the store once (about a minute); run it in-process with few iterations:
+/// <c>--filter *TraceQLSearchBenchmarks* --inProcess --strategy Monitoring --warmupCount 1 --iterationCount 7</c>.
 /// </summary>
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
 [MedianColumn]
-[SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 7)]
 public class TraceQLSearchBenchmarks
 {
     private const int StoredSpans = 1_000_000;
