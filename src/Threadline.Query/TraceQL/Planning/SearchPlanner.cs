@@ -58,7 +58,7 @@ internal static class SearchPlanner
         {
             case SpansetFilter filter:
                 var (conditions, all) = ConditionPushdown.Of(filter.Condition);
-                return new FetchedTraces(Request(conditions, all, start, end, tenant));
+                return new FetchedTraces(Request(conditions, all, start, end, tenant), FetchableFields.Holds(filter.Condition) ? filter : null);
             case Pipeline pipeline:
                 return Candidates(pipeline.Stages[0], start, end, tenant);
             case SpansetOperation operation:
@@ -94,6 +94,8 @@ internal static class SearchPlanner
     };
 
     /// <summary>Every attribute and intrinsic the expression reads, in order of appearance.</summary>
+    public static void CollectFields(PipelineStage stage, List<FieldExpression> fields) => Collect(stage, fields);
+
     private static void Collect(PipelineStage stage, List<FieldExpression> fields)
     {
         switch (stage)

@@ -59,7 +59,7 @@ internal static class SelectionScanner
             return (traces, spans);
         }
 
-        var candidates = await CandidateCollector.CollectAsync(store, plan.Candidates!, cancellationToken);
+        var candidates = await CandidateCollector.CollectAsync(store, plan.Candidates!, fields, cancellationToken);
         spans += candidates.Spans;
         foreach (var traceId in candidates.Traces.Keys)
         {

@@ -55,7 +55,7 @@ internal sealed class TraceQLSearcher(ITraceStore store, TraceQLOptions options,
         CandidateTraces candidates, SpansetExpression expression, SpansetEvaluator evaluator, FieldEvaluator fields,
         SearchResults results, ulong start, ulong end, TenantId tenant, CancellationToken cancellationToken)
     {
-        var (found, fetchedSpans) = await CandidateCollector.CollectAsync(store, candidates, cancellationToken);
+        var (found, fetchedSpans) = await CandidateCollector.CollectAsync(store, candidates, fields, cancellationToken);
         long traces = 0, spans = fetchedSpans;
         // Newest first, so that the search stops as soon as it has its limit.
         foreach (var (traceId, _) in found.OrderByDescending(c => c.Value).ThenByDescending(c => c.Key))
