@@ -170,14 +170,17 @@ public sealed class ThreadlineServer : IAsyncDisposable
         Listen(ListenerRole.Zipkin, options.Receivers.ZipkinPort, HttpProtocols.Http1);
         Listen(ListenerRole.Api, options.Api.Port, HttpProtocols.Http1);
         // Grafana reaches Tempo's HTTP API and its gRPC streaming API on one port. Without TLS there is
-        // no ALPN to choose the protocol; Kestrel tells them apart by HTTP/2's connection preface,
-        // which gRPC clients send at once (prior knowledge).
-        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2);
+        // no ALPN to choose the protocol; the HTTP/2 connection preface, which gRPC clients send at
+        // once (prior knowledge), tells them apart. The h2c requests carry the scheme "http" on a
+        // connection marked as negotiated, which Kestrel would otherwise refuse.
+        kestrel.AllowAlternateSchemes = true;
+        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2, CleartextHttp2Detection.Middleware);
 
-        void Listen(ListenerRole role, int port, HttpProtocols protocols) =>
+        void Listen(ListenerRole role, int port, HttpProtocols protocols, Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate>? connectionMiddleware = null) =>
             kestrel.Listen(address, port, listener =>
             {
                 listener.Protocols = protocols;
+                if (connectionMiddleware is not null) listener.Use(connectionMiddleware);
                 listeners.Add(role, listener);
             });
     }
