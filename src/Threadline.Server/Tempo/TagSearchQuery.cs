@@ -50,8 +50,9 @@ internal static class TagSearchQuery
         _ => throw new TempoRequestException($"invalid tags: status.code must be error, ok or unset (or STATUS_CODE_ERROR, STATUS_CODE_OK, STATUS_CODE_UNSET), got '{value}'"),
     };
 
-    /// <summary>An attribute name as TraceQL's quoted form: <c>"a b"</c>.</summary>
-    internal static string QuoteName(string name) => Quote(name);
+    /// <summary>An attribute name in TraceQL's quoted form, <c>"a b"</c>, whose only escapes are <c>\"</c> and <c>\\</c>.</summary>
+    internal static string QuoteName(string name) =>
+        "\"" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>A TraceQL string literal holding exactly <paramref name="text"/>: quotes, backslashes and control characters escaped.</summary>
     internal static string Quote(string text)
