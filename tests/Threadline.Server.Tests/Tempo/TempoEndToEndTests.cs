@@ -70,14 +70,15 @@ public sealed class TempoEndToEndTests
         Assert.Contains(metrics.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest });
     }
 
+    // Each stays under Kestrel's 8 KiB request line, so it reaches the engine rather than being a 414.
     public static TheoryData<string> HostileQueries() =>
     [
-        new string('{', 10_000),
-        "{ " + string.Join(" && ", Enumerable.Repeat("(", 500)) + " }",
-        "{ .a = \"" + new string('x', 100_000) + "\" }",
+        new string('{', 2_000),
+        "{ " + string.Join(" && ", Enumerable.Repeat("(", 300)) + " }",
+        "{ .a = \"" + new string('x', 2_000) + "\" }",
         "{ name =~ \"(a+)+$\" }",
         "{ .a = \"\\uD800\" }",
-        "{ } | rate() by (" + string.Join(", ", Enumerable.Range(0, 2_000).Select(i => $"span.k{i}")) + ")",
+        "{ } | rate() by (" + string.Join(", ", Enumerable.Range(0, 250).Select(i => $"span.k{i}")) + ")",
         "\0\u202e{ }",
         "{ } >> { } >> { } >> { } >> { } >> { } >> { } >> { }",
     ];
