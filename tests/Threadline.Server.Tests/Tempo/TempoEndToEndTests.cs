@@ -55,6 +55,22 @@ public sealed class TempoEndToEndTests
         Assert.Matches(@"^invalid TraceQL query: line 1, column 12: expected .+, found .+$", (await response.Content.ReadAsStringAsync()).TrimEnd('\n'));
     }
 
+    [Fact]
+    public async Task A_metrics_query_counts_spans_per_service_in_a_strictly_parsed_answer()
+    {
+        await using var server = await StartWithTraceAsync();
+        var end = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        using var response = await HttpTestClient.GetAsync(server.TempoEndpoint,
+            "/api/metrics/query_range?q=" + Uri.EscapeDataString("{ } | count_over_time() by (resource.service.name)") + $"&start={end - 3600}&end={end}&step=3600");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = new JsonParser(JsonParser.Settings.Default).Parse<Wire.QueryRangeResponse>(await response.Content.ReadAsStringAsync());
+        var counts = result.Series.ToDictionary(series => series.Labels.Single().Value.StringValue, series => series.Samples.Sum(sample => sample.Value));
+        Assert.Equal(new Dictionary<string, double> { ["cart"] = 1, ["checkout"] = 1 }, counts);
+        Assert.All(result.Series, series => Assert.StartsWith("{resource.service.name=", series.PromLabels, StringComparison.Ordinal));
+    }
+
     [Theory]
     [MemberData(nameof(HostileQueries))]
     public async Task Hostile_queries_are_refused_or_answered_never_a_server_error(string query)
