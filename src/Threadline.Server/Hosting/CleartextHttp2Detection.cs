@@ -15,14 +15,33 @@ namespace Threadline.Server.Hosting;
 /// ALPN would have told it. Requests keep their <c>http</c> scheme
 /// (<c>AllowAlternateSchemes</c>), and no TLS handshake feature is set, so nothing checks TLS rules.
 /// </summary>
+/// <remarks>
+/// The peek happens before Kestrel's own timeouts apply, so it has one of its own: a connection
+/// that sends nothing within <c>firstBytesTimeout</c> (Kestrel's request-headers timeout) is closed,
+/// as Kestrel would close it.
+/// </remarks>
 internal static class CleartextHttp2Detection
 {
     // RFC 9113, section 3.4: every HTTP/2 connection starts with these 24 octets.
     private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
 
-    public static ConnectionDelegate Middleware(ConnectionDelegate next) => async connection =>
+    public static Func<ConnectionDelegate, ConnectionDelegate> Middleware(TimeSpan firstBytesTimeout) => next => async connection =>
     {
-        if (await StartsWithPrefaceAsync(connection).ConfigureAwait(false))
+        bool http2;
+        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed))
+        {
+            timeout.CancelAfter(firstBytesTimeout);
+            try
+            {
+                http2 = await StartsWithPrefaceAsync(connection, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                connection.Abort(new ConnectionAbortedException($"Nothing was sent within {firstBytesTimeout.TotalSeconds:0.###} s of connecting."));
+                return;
+            }
+        }
+        if (http2)
         {
             var negotiated = new PriorKnowledge();
             connection.Features.Set<ITlsConnectionFeature>(negotiated);
@@ -33,12 +52,12 @@ internal static class CleartextHttp2Detection
 
     // Reads until the bytes differ from the preface (an HTTP/1.1 request differs by its second
     // byte at the latest) or all 24 match; examined but not consumed, so Kestrel reads them again.
-    private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection)
+    private static async Task<bool> StartsWithPrefaceAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         var input = connection.Transport.Input;
         while (true)
         {
-            var result = await input.ReadAsync(connection.ConnectionClosed).ConfigureAwait(false);
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var length = (int)Math.Min(buffer.Length, Preface.Length);
             var start = buffer.Slice(0, length).ToArray();

@@ -174,7 +174,7 @@ public sealed class ThreadlineServer : IAsyncDisposable
         // once (prior knowledge), tells them apart. The h2c requests carry the scheme "http" on a
         // connection marked as negotiated, which Kestrel would otherwise refuse.
         kestrel.AllowAlternateSchemes = true;
-        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2, CleartextHttp2Detection.Middleware);
+        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2, CleartextHttp2Detection.Middleware(kestrel.Limits.RequestHeadersTimeout));
 
         void Listen(ListenerRole role, int port, HttpProtocols protocols, Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate>? connectionMiddleware = null) =>
             kestrel.Listen(address, port, listener =>
