@@ -47,11 +47,13 @@ internal sealed class TempoQueryService
 
     private readonly ITraceQLEngine _engine;
     private readonly ITraceStore _store;
+    private readonly TraceQLOptions _options;
 
-    public TempoQueryService(ITraceQLEngine engine, ITraceStore store)
+    public TempoQueryService(ITraceQLEngine engine, ITraceStore store, TraceQLOptions options)
     {
         _engine = engine;
         _store = store;
+        _options = options;
     }
 
     /// <summary>Tempo's search: the TraceQL query, or the one its tags and durations ask.</summary>
@@ -170,9 +172,48 @@ internal sealed class TempoQueryService
         }
 
         var (scope, key) = ParseAttribute(tag);
-        var values = await _store.GetAttributeValuesAsync(range, scope, key, limit, cancellationToken).ConfigureAwait(false);
+        var values = IsEmptyQuery(request.Query)
+            ? await _store.GetAttributeValuesAsync(range, scope, key, limit, cancellationToken).ConfigureAwait(false)
+            : await FilteredValuesAsync(request, scope, key, limit, cancellationToken).ConfigureAwait(false);
         return new TempoSearchTagValuesV2Response(values.Select(Typed).OfType<TempoTagValue>().ToArray());
     }
+
+    // Grafana's query builder asks for the values on spans its other conditions match (q =
+    // { resource.service.name = "cart" }): the query runs with the attribute selected, and the
+    // values come from the spans it returns, as many as the engine's bounds let one search show.
+    private async ValueTask<IReadOnlyList<AttributeValue>> FilteredValuesAsync(TempoSearchTagValuesRequest request, ConditionScope scope, string key, int limit, CancellationToken cancellationToken)
+    {
+        var field = ScopePrefix(scope) + TagSearchQuery.QuoteName(key);
+        var result = await _engine.SearchAsync(new TraceQLSearchRequest
+        {
+            Query = request.Query + " | select(" + field + ")",
+            StartUnixNano = request.StartSeconds * 1_000_000_000UL,
+            EndUnixNano = request.EndSeconds * 1_000_000_000UL,
+            Limit = _options.MaxLimit,
+            SpansPerSpanset = _options.MaxSpansPerSpanset,
+        }, cancellationToken).ConfigureAwait(false);
+        // Results name an attribute by its key alone, as Tempo does.
+        return result.Traces
+            .SelectMany(trace => trace.Spansets).SelectMany(spanset => spanset.Spans).SelectMany(span => span.Attributes)
+            .Where(attribute => attribute.Name == key)
+            .Select(attribute => attribute.Value)
+            .Distinct()
+            .OrderBy(value => value.Type).ThenBy(value => value.ToString(), StringComparer.Ordinal)
+            .Take(limit)
+            .ToArray();
+    }
+
+    private static bool IsEmptyQuery(string query) =>
+        query.Replace(" ", string.Empty, StringComparison.Ordinal).Trim() is "" or "{}";
+
+    private static string ScopePrefix(ConditionScope scope) => scope switch
+    {
+        ConditionScope.Span => "span.",
+        ConditionScope.Resource => "resource.",
+        ConditionScope.Event => "event.",
+        ConditionScope.Link => "link.",
+        _ => ".",
+    };
 
     private async ValueTask<IReadOnlyList<string>> SpanNamesAsync(CatalogRequest range, int limit, CancellationToken cancellationToken)
     {

@@ -45,6 +45,19 @@ public sealed class TempoEndToEndTests
     }
 
     [Fact]
+    public async Task Tag_values_filtered_by_a_query_come_from_the_spans_it_matches()
+    {
+        await using var server = await StartWithTraceAsync();
+
+        using var filtered = await HttpTestClient.GetAsync(server.TempoEndpoint,
+            "/api/v2/search/tag/resource.service.name/values?q=" + Uri.EscapeDataString("{ status = error }"));
+        using var all = await HttpTestClient.GetAsync(server.TempoEndpoint, "/api/v2/search/tag/resource.service.name/values?q=%7B%7D");
+
+        Assert.Equal("""{"tagValues":[{"type":"string","value":"cart"}],"metrics":{}}""", await filtered.Content.ReadAsStringAsync());
+        Assert.Equal("""{"tagValues":[{"type":"string","value":"cart"},{"type":"string","value":"checkout"}],"metrics":{}}""", await all.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_real_syntax_error_names_its_line_and_column()
     {
         await using var server = await StartWithTraceAsync();
