@@ -25,6 +25,7 @@ public sealed class PlannerTests
     [InlineData("{ (.a = 1 || .b = 2) && .c = true }", "all: .c Equal true; .a None; .b None")]
     [InlineData("{ .a =~ \"x.*\" && .b !~ \"y\" }", "all: .a Regex \"x.*\"; .b None")]
     [InlineData("{ .a != nil && .b = nil }", "all: .a Exists; .b None")]
+    [InlineData("{ .a =~ \"(a)\\\\1\" }", "all: .a None")]
     [InlineData("{ !(.a = 1) }", "all: .a None")]
     [InlineData("{ duration > 100 }", "all: ")]
     [InlineData("{ .d > 10ms }", "all: .d None")]

@@ -106,6 +106,17 @@ public sealed class SearchBoundsTests
     }
 
     [Fact]
+    public async Task A_pattern_linear_time_matching_cannot_run_is_refused_before_any_work()
+    {
+        var engine = await CheckoutTrace.EngineAsync();
+
+        var error = await Assert.ThrowsAsync<TraceQLQueryException>(async () =>
+            await engine.SearchAsync(CheckoutTrace.Request("{ .never = 1 } >> { name =~ \"(a)\\\\1\" }"), None));
+
+        Assert.Contains("cannot be matched in linear time", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_naming_each()
     {
         var options = new TraceQLOptions { MaxLimit = 0, RegexTimeout = TimeSpan.Zero, DefaultSearchRange = TimeSpan.FromDays(30) };

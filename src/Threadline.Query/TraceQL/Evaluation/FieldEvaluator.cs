@@ -5,9 +5,8 @@ using Threadline.Storage.Fetch;
 namespace Threadline.Query.TraceQL.Evaluation;
 
 /// <summary>
-/// Evaluates field expressions on one span. Holds the query's regular expressions, compiled once:
-/// anchored at both ends (Tempo matches the whole value, as Prometheus does), linear-time, and
-/// stopped after <see cref="TraceQLOptions.RegexTimeout"/>.
+/// Evaluates field expressions on one span. Regular expressions come from <see cref="PatternCache"/>
+/// and are stopped after <see cref="TraceQLOptions.RegexTimeout"/>.
 /// </summary>
 internal sealed class FieldEvaluator
 {
@@ -36,6 +35,60 @@ internal sealed class FieldEvaluator
     }
 
     public bool IsTrue(FieldExpression expression, ISpanView view, int span) => Evaluate(expression, view, span).IsTrue;
+
+    /// <summary>Compiles every pattern of the stage's expressions now, so that one that cannot run fails the query before any work.</summary>
+    /// <exception cref="TraceQLQueryException">A pattern cannot be matched in linear time.</exception>
+    public void Prepare(PipelineStage stage)
+    {
+        switch (stage)
+        {
+            case SpansetFilter filter: Prepare(filter.Condition); break;
+            case SpansetOperation operation:
+                Prepare(operation.Left);
+                Prepare(operation.Right);
+                break;
+            case Pipeline pipeline:
+                foreach (var inner in pipeline.Stages) Prepare(inner);
+                break;
+            case GroupBy group: Prepare(group.Field); break;
+            case ScalarFilter scalar:
+                Prepare(scalar.Left);
+                Prepare(scalar.Right);
+                break;
+        }
+    }
+
+    private void Prepare(ScalarExpression scalar)
+    {
+        switch (scalar)
+        {
+            case Aggregate { Field: { } field }: Prepare(field); break;
+            case ScalarOperation operation:
+                Prepare(operation.Left);
+                Prepare(operation.Right);
+                break;
+        }
+    }
+
+    /// <summary>Compiles every pattern of <paramref name="expression"/> now, so that one that cannot run fails the query before any work.</summary>
+    /// <exception cref="TraceQLQueryException">A pattern cannot be matched in linear time.</exception>
+    public void Prepare(FieldExpression expression)
+    {
+        switch (expression)
+        {
+            case BinaryExpression { Operator: BinaryOperator.Regex or BinaryOperator.NotRegex, Right: StaticExpression literal } binary:
+                _patterns[binary] = PatternCache.Get(literal.Value.AsString(), _regexTimeout);
+                Prepare(binary.Left);
+                break;
+            case BinaryExpression binary:
+                Prepare(binary.Left);
+                Prepare(binary.Right);
+                break;
+            case UnaryExpression unary:
+                Prepare(unary.Operand);
+                break;
+        }
+    }
 
     private FieldValue Unary(UnaryExpression unary, ISpanView view, int span)
     {
@@ -82,9 +135,8 @@ internal sealed class FieldEvaluator
     {
         if (!_patterns.TryGetValue(binary, out var pattern))
         {
-            // The parser accepts only a string literal after =~ and !~, and has compiled it once already.
-            var text = ((StaticExpression)binary.Right).Value.AsString();
-            pattern = new Regex("^(?:" + text + ")$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, _regexTimeout);
+            // The parser accepts only a string literal after =~ and !~.
+            pattern = PatternCache.Get(((StaticExpression)binary.Right).Value.AsString(), _regexTimeout);
             _patterns[binary] = pattern;
         }
         try

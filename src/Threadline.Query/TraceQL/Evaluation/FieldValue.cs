@@ -70,6 +70,16 @@ internal readonly struct FieldValue
         };
     }
 
+    /// <summary>The value as raw data for metrics: durations as integer nanoseconds, statuses and kinds as their names, nothing as <see cref="AttributeValue.Empty"/>.</summary>
+    public AttributeValue ToRawAttributeValue()
+    {
+        if (!IsPresent) return AttributeValue.Empty;
+        if (Many is not null) return AttributeValue.FromArray(Many);
+        return Value.Type == StaticType.Duration
+            ? AttributeValue.FromInt((long)Math.Min(Value.AsDuration(), long.MaxValue))
+            : ToAttributeValue();
+    }
+
     /// <summary>A key for grouping by the value (<c>by()</c>).</summary>
     public object GroupKey => !IsPresent ? NilKey : Many is not null ? string.Join('\u0001', Many.Select(v => v.ToString())) : Value;
 

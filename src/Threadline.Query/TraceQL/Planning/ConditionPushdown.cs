@@ -137,7 +137,9 @@ internal static class ConditionPushdown
             condition = new Condition(scope, name, op, value);
             return true;
         }
-        catch (ArgumentException)
+        // The contract refuses with ArgumentException; a pattern the linear-time matcher cannot run
+        // surfaces as NotSupportedException from the Regex inside.
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
             // A combination the store contract refuses is simply not pushed; the evaluator still checks it.
             condition = null!;

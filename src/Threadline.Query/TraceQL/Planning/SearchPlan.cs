@@ -18,8 +18,12 @@ internal sealed record SearchPlan(
 /// <summary>Which traces can match: a superset, computed from fetches.</summary>
 internal abstract record CandidateTraces;
 
-/// <summary>Traces with a span the request matches.</summary>
-internal sealed record FetchedTraces(FetchSpansRequest Request) : CandidateTraces;
+/// <summary>
+/// Traces with a span the request matches. <see cref="Filter"/> is the spanset filter behind the
+/// request when fetched spans can answer it exactly, so that several such sets can be found in
+/// one fetch.
+/// </summary>
+internal sealed record FetchedTraces(FetchSpansRequest Request, SpansetFilter? Filter = null) : CandidateTraces;
 
 /// <summary>Traces in both sets.</summary>
 internal sealed record BothTraces(CandidateTraces Left, CandidateTraces Right) : CandidateTraces;

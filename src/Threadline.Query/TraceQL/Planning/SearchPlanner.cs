@@ -14,14 +14,19 @@ namespace Threadline.Query.TraceQL.Planning;
 /// </summary>
 internal static class SearchPlanner
 {
-    public static SearchPlan Plan(SpansetExpression expression, ulong startUnixNano, ulong endUnixNano, TenantId tenant)
+    /// <param name="extraReads">Fields read from each selected span beyond those the expression reads (a metrics query's by() and value).</param>
+    /// <param name="wholeTraces">Load whole traces even when fetched spans would do.</param>
+    public static SearchPlan Plan(SpansetExpression expression, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
+        IReadOnlyList<FieldExpression>? extraReads = null, bool wholeTraces = false)
     {
         var fields = new List<FieldExpression>();
         Collect(expression, fields);
+        if (extraReads is not null) fields.AddRange(extraReads);
         var output = fields.Where(IsOutput).Distinct().ToList();
 
         var stages = expression is Pipeline pipeline ? pipeline.Stages : [expression];
-        var spansSuffice = stages[0] is SpansetFilter
+        var spansSuffice = !wholeTraces
+            && stages[0] is SpansetFilter
             && stages.Skip(1).All(s => s is SpansetFilter or ScalarFilter or GroupBy or Coalesce or Select)
             && fields.All(FetchableFields.Holds);
         if (spansSuffice)
@@ -53,7 +58,7 @@ internal static class SearchPlanner
         {
             case SpansetFilter filter:
                 var (conditions, all) = ConditionPushdown.Of(filter.Condition);
-                return new FetchedTraces(Request(conditions, all, start, end, tenant));
+                return new FetchedTraces(Request(conditions, all, start, end, tenant), FetchableFields.Holds(filter.Condition) ? filter : null);
             case Pipeline pipeline:
                 return Candidates(pipeline.Stages[0], start, end, tenant);
             case SpansetOperation operation:
@@ -89,6 +94,8 @@ internal static class SearchPlanner
     };
 
     /// <summary>Every attribute and intrinsic the expression reads, in order of appearance.</summary>
+    public static void CollectFields(PipelineStage stage, List<FieldExpression> fields) => Collect(stage, fields);
+
     private static void Collect(PipelineStage stage, List<FieldExpression> fields)
     {
         switch (stage)

@@ -23,8 +23,9 @@ internal sealed class TraceQLSearcher(ITraceStore store, TraceQLOptions options,
             throw new TraceQLQueryException("This is a metrics query; run it as one (Tempo's /api/metrics/query_range, or /api/v1/traceql/metrics).");
         var (start, end) = QueryRange.Resolve(request.StartUnixNano, request.EndUnixNano, time, options.DefaultSearchRange, options.MaxSearchRange, nameof(options.MaxSearchRange));
 
-        var plan = SearchPlanner.Plan(expression, start, end, request.Tenant);
         var fields = new FieldEvaluator(options.RegexTimeout);
+        fields.Prepare(expression);
+        var plan = SearchPlanner.Plan(expression, start, end, request.Tenant);
         var evaluator = new SpansetEvaluator(fields);
         var results = new SearchResults(request.Limit, request.SpansPerSpanset, plan.OutputFields);
         var statistics = plan.SpanFetch is { } fetch
@@ -54,17 +55,13 @@ internal sealed class TraceQLSearcher(ITraceStore store, TraceQLOptions options,
         CandidateTraces candidates, SpansetExpression expression, SpansetEvaluator evaluator, FieldEvaluator fields,
         SearchResults results, ulong start, ulong end, TenantId tenant, CancellationToken cancellationToken)
     {
-        var (found, fetchedSpans) = await CollectAsync(candidates, cancellationToken);
+        var (found, fetchedSpans) = await CandidateCollector.CollectAsync(store, candidates, fields, cancellationToken);
         long traces = 0, spans = fetchedSpans;
         // Newest first, so that the search stops as soon as it has its limit.
         foreach (var (traceId, _) in found.OrderByDescending(c => c.Value).ThenByDescending(c => c.Key))
         {
             if (results.Count >= results.Limit) break;
-            if (++traces > options.MaxTracesEvaluated)
-            {
-                throw new TraceQLQueryException(
-                    $"The query needs more than {options.MaxTracesEvaluated} whole traces evaluated (TraceQLOptions.MaxTracesEvaluated); narrow the time range or add conditions to its spansets.");
-            }
+            if (++traces > options.MaxTracesEvaluated) throw CandidateCollector.TooManyTraces(options);
             var trace = await store.GetTraceAsync(new TraceByIdRequest(traceId) { StartHintUnixNano = start, EndHintUnixNano = end, Tenant = tenant }, cancellationToken);
             if (trace.Count == 0) continue;
             spans += trace.Count;
@@ -72,35 +69,5 @@ internal sealed class TraceQLSearcher(ITraceStore store, TraceQLOptions options,
             results.Add(tree, fields, evaluator.Evaluate(expression, tree, [EvaluatedSpanset.Whole(tree)]));
         }
         return new TraceQLStatistics { InspectedTraces = traces, InspectedSpans = spans };
-    }
-
-    /// <summary>The candidate traces with their start times, and how many spans the fetches returned.</summary>
-    private async ValueTask<(Dictionary<TraceId, ulong> Traces, long Spans)> CollectAsync(CandidateTraces candidates, CancellationToken cancellationToken)
-    {
-        switch (candidates)
-        {
-            case FetchedTraces fetched:
-                var traces = new Dictionary<TraceId, ulong>();
-                long spans = 0;
-                await foreach (var spanset in store.FetchSpansAsync(fetched.Request, cancellationToken))
-                {
-                    spans += spanset.Spans.Count;
-                    traces[spanset.TraceId] = spanset.TraceStartUnixNano;
-                }
-                return (traces, spans);
-            case BothTraces both:
-                var (left, leftSpans) = await CollectAsync(both.Left, cancellationToken);
-                if (left.Count == 0) return (left, leftSpans);
-                var (right, rightSpans) = await CollectAsync(both.Right, cancellationToken);
-                foreach (var id in left.Keys.Where(id => !right.ContainsKey(id)).ToList()) left.Remove(id);
-                return (left, leftSpans + rightSpans);
-            case EitherTraces either:
-                var (first, firstSpans) = await CollectAsync(either.Left, cancellationToken);
-                var (second, secondSpans) = await CollectAsync(either.Right, cancellationToken);
-                foreach (var (id, startTime) in second) first.TryAdd(id, startTime);
-                return (first, firstSpans + secondSpans);
-            default:
-                throw new InvalidOperationException($"Unknown candidate set {candidates.GetType().Name}.");
-        }
     }
 }

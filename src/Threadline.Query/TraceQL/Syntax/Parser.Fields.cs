@@ -197,7 +197,8 @@ internal sealed partial class Parser
             throw Error(pattern.Start, $"a string literal (a regular expression) after \"{op}\"", Describe(pattern));
         try
         {
-            _ = new Regex(literal.Value.AsString(), RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+            // Syntax only: the backtracking parser is cheap; the linear-time matcher is built when the query runs.
+            _ = new Regex(literal.Value.AsString(), RegexOptions.CultureInvariant);
         }
         catch (ArgumentException e)
         {
