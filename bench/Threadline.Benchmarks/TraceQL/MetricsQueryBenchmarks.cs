@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Threadline.Core.Model;
 using Threadline.Query.TraceQL;
 using Threadline.Storage.Memory;
@@ -16,7 +15,6 @@ namespace Threadline.Benchmarks.TraceQL;
 // Not sealed: BenchmarkDotNet generates a class deriving from it.
 [MemoryDiagnoser]
 [MedianColumn]
-[SimpleJob(RunStrategy.Monitoring, warmupCount: 1, iterationCount: 7)]
 public class MetricsQueryBenchmarks
 {
     private const ulong Hour = 3_600_000_000_000;

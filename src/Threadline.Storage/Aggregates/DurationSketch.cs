@@ -118,7 +118,8 @@ public sealed class DurationSketch
     /// <summary>The bucket a duration falls in.</summary>
     public static int IndexOf(ulong nanoseconds) => (int)Math.Ceiling(Math.Log(nanoseconds) / LogGamma);
 
-    private static double ValueOf(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
+    /// <summary>The value bucket <paramref name="index"/> stands for (its centre, within 1 % of anything in it), for readers regrouping <see cref="Buckets"/>.</summary>
+    public static double ValueOf(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
 
     private void AddToBucket(int index, long count)
     {

@@ -61,7 +61,7 @@ public sealed class IngestAggregates
         return [.. merged
             .OrderBy(p => p.Key.ServiceName, StringComparer.Ordinal).ThenBy(p => p.Key.SpanName, StringComparer.Ordinal)
             .ThenBy(p => p.Key.Kind).ThenBy(p => p.Key.StatusCode)
-            .Select(p => new SpanMetricsSeries(p.Key, p.Value.Total.ToSpanTally(), p.Value.PointsFor(query)))];
+            .Select(p => new SpanMetricsSeries(p.Key, p.Value.Total.HandOver(), p.Value.PointsFor(query)))];
     }
 
     /// <summary>Service-graph edges over the query's minutes, merged per edge, ordered by caller then callee.</summary>
@@ -70,7 +70,7 @@ public sealed class IngestAggregates
         var merged = Merge(query, m => m.Edges, k => query.ServiceName is null || k.Caller == query.ServiceName || k.Callee == query.ServiceName);
         return [.. merged
             .OrderBy(p => p.Key.Caller, StringComparer.Ordinal).ThenBy(p => p.Key.Callee, StringComparer.Ordinal).ThenBy(p => p.Key.ConnectionType)
-            .Select(p => new ServiceGraphEdge(p.Key, p.Value.Total.ToSpanTally(), p.Value.PointsFor(query)))];
+            .Select(p => new ServiceGraphEdge(p.Key, p.Value.Total.HandOver(), p.Value.PointsFor(query)))];
     }
 
     private void RecordEdge(Span caller, Span callee, ConnectionType type)
@@ -160,6 +160,6 @@ public sealed class IngestAggregates
 
         // Steps without data are absent rather than zero, so a sparse series stays small.
         public IReadOnlyList<AggregatePoint> PointsFor(AggregateQuery query) =>
-            [.. _steps.Select(s => new AggregatePoint(MinuteClock.StartOf(query.StepOrigin + s.Key * query.StepMinutes), s.Value.ToSpanTally()))];
+            [.. _steps.Select(s => new AggregatePoint(MinuteClock.StartOf(query.StepOrigin + s.Key * query.StepMinutes), s.Value.HandOver()))];
     }
 }

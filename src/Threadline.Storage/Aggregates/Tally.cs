@@ -21,5 +21,10 @@ internal sealed class Tally
         Durations.Merge(other.Durations);
     }
 
-    public SpanTally ToSpanTally() => new(Count, ErrorCount, Durations.Clone());
+    /// <summary>
+    /// The tally as a result, handing over its sketch without a copy: only a tally merged for
+    /// one read is turned into a result, and it is not touched afterwards. (Copying cost a
+    /// sketch allocation per key and step, most of a TraceQL metrics query's time.)
+    /// </summary>
+    public SpanTally HandOver() => new(Count, ErrorCount, Durations);
 }

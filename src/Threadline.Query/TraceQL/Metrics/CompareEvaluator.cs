@@ -1,5 +1,6 @@
 using Threadline.Core.Model;
 using Threadline.Query.TraceQL.Ast;
+using Threadline.Query.TraceQL.Search;
 using Threadline.Storage;
 
 namespace Threadline.Query.TraceQL.Metrics;
@@ -23,7 +24,7 @@ internal static class CompareEvaluator
 
     internal sealed record Outcome(List<MetricsSeriesBuilder.Draft> Drafts, long Traces, long Spans);
 
-    public static async ValueTask<Outcome> EvaluateAsync(ITraceStore store, MetricsCompare compare, ISpanSelection selection,
+    public static async ValueTask<Outcome> EvaluateAsync(ITraceStore store, MetricsCompare compare, SpansetExpression selection,
         StepGrid grid, TenantId tenant, TraceQLOptions options, CancellationToken cancellationToken)
     {
         // The parser has checked topN and that the bounds are not negative.
@@ -33,13 +34,13 @@ internal static class CompareEvaluator
         var sides = new Side[] { new("baseline", grid.Count), new("selection", grid.Count) };
         var maxValues = options.MaxSeries * 16L;
 
-        void Observe(SelectedSpan selected)
+        void Observe(TraceId traceId, SpanId spanId, ulong startUnixNano, ReadOnlySpan<AttributeValue> values, Span? whole)
         {
-            var step = grid.IndexOf(selected.StartUnixNano);
-            if (step < 0 || selected.Whole is not { } span) return;
+            var step = grid.IndexOf(startUnixNano);
+            if (step < 0 || whole is not { } span) return;
             var inWindow = compare.Start == 0 && compare.End == 0
                 || span.StartTimeUnixNano >= (ulong)compare.Start && span.StartTimeUnixNano < (ulong)compare.End;
-            var chosen = selected.Values[0] is { Type: AttributeType.Bool } matched && matched.AsBool();
+            var chosen = values[0] is { Type: AttributeType.Bool } matched && matched.AsBool();
             var side = sides[inWindow && chosen ? 1 : 0];
             foreach (var (name, value) in ComparedAttributes(span)) side.Count(name, value, step);
             if (sides[0].ValueCount + sides[1].ValueCount > maxValues)
@@ -49,8 +50,8 @@ internal static class CompareEvaluator
             }
         }
 
-        var (traces, spans) = await selection.ScanAsync(store, grid.Start, grid.End, tenant, [compare.Selection.Condition], wholeSpans: true, Observe, cancellationToken)
-            .ConfigureAwait(false);
+        var (traces, spans) = await SelectionScanner.ScanAsync(store, selection, options, grid.Start, grid.End, tenant,
+            [compare.Selection.Condition], wholeSpans: true, Observe, cancellationToken).ConfigureAwait(false);
 
         var drafts = new List<MetricsSeriesBuilder.Draft>();
         var tooMany = new SortedSet<string>(StringComparer.Ordinal);

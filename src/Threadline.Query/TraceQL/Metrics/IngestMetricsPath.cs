@@ -83,31 +83,11 @@ internal static class IngestMetricsPath
         var grouped = new SortedDictionary<ulong, long>();
         foreach (var (index, count) in durations.Buckets())
         {
-            var representative = DurationSketchMapping.ValueOf(index);
+            var representative = DurationSketch.ValueOf(index);
             if (representative < 2) continue;
             var bucket = BitOperations.RoundUpToPowerOf2((ulong)Math.Round(representative));
             grouped[bucket] = grouped.GetValueOrDefault(bucket) + count;
         }
         return grouped.Select(b => (HistogramBuckets.Seconds(b.Key), b.Value));
     }
-}
-
-/// <summary>Tempo's histogram buckets: a value's next power of two (durations in seconds).</summary>
-internal static class HistogramBuckets
-{
-    /// <summary>The bucket of a non-negative integer value; null under 2, which Tempo leaves out.</summary>
-    public static ulong? Of(ulong value) => value < 2 ? null : BitOperations.RoundUpToPowerOf2(value);
-
-    public static double Seconds(ulong nanos) => nanos / 1e9;
-}
-
-/// <summary>
-/// The value a <see cref="DurationSketch"/> bucket stands for (its centre), computed as the
-/// sketch does so that histograms can be rebuilt from its buckets.
-/// </summary>
-internal static class DurationSketchMapping
-{
-    private static readonly double Gamma = (1 + DurationSketch.RelativeAccuracy) / (1 - DurationSketch.RelativeAccuracy);
-
-    public static double ValueOf(int index) => 2 * Math.Pow(Gamma, index) / (Gamma + 1);
 }

@@ -12,7 +12,7 @@ internal static class MetricsPipelineEvaluator
 {
     internal sealed record Outcome(List<MetricsSeriesBuilder.Draft> Drafts, bool FromIngestMetrics, long Traces, long Spans);
 
-    public static MetricsQuery Compile(MetricsPipeline pipeline, ISpanSelection spans)
+    public static MetricsQuery Compile(MetricsPipeline pipeline)
     {
         if (pipeline.First is not MetricsAggregate aggregate)
             throw new InvalidOperationException("compare() is evaluated by CompareEvaluator.");
@@ -24,7 +24,7 @@ internal static class MetricsPipelineEvaluator
             Field = field,
             Quantiles = aggregate.Quantiles,
             By = [.. aggregate.By.Select(b => new MetricsField(b))],
-            Spans = spans,
+            Selection = pipeline.Selection,
             IngestFilter = IngestFilter.From(pipeline.Selection),
         };
     }
@@ -41,7 +41,7 @@ internal static class MetricsPipelineEvaluator
 
         // The ingest attempt may have made series before finding nothing usable: start afresh.
         table = new SeriesTable(query, grid, options.MaxSeries, maxExemplars);
-        var (traces, spans) = await ScanMetricsPath.FillAsync(store, query, grid, tenant, table, cancellationToken).ConfigureAwait(false);
+        var (traces, spans) = await ScanMetricsPath.FillAsync(store, query, grid, tenant, options, table, cancellationToken).ConfigureAwait(false);
         return new Outcome(MetricsSeriesBuilder.Drafts(query, table, grid, options.MaxSeries), false, traces, spans);
     }
 }

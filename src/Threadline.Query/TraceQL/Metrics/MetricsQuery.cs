@@ -1,8 +1,5 @@
 using Threadline.Query.TraceQL.Ast;
-using Threadline.Core.Model;
-using Threadline.Storage;
 using Threadline.Storage.Aggregates;
-using Threadline.Storage.Fetch;
 
 namespace Threadline.Query.TraceQL.Metrics;
 
@@ -24,8 +21,8 @@ internal sealed record MetricsQuery
     /// <summary>The <c>by()</c> fields, in the order given.</summary>
     public IReadOnlyList<MetricsField> By { get; init; } = [];
 
-    /// <summary>The spans the function observes: the query's spanset filter, evaluated exactly.</summary>
-    public required ISpanSelection Spans { get; init; }
+    /// <summary>The spans the function observes: the pipeline's spanset expression, evaluated exactly by <see cref="Search.SelectionScanner"/>.</summary>
+    public required SpansetExpression Selection { get; init; }
 
     /// <summary>
     /// The filter as a test on an ingest-time span-metrics key, when it reads only fields the key
@@ -43,34 +40,4 @@ internal sealed record MetricsQuery
             MetricsFunction.QuantileOverTime or MetricsFunction.HistogramOverTime => Field?.Expression is IntrinsicExpression { Intrinsic: Intrinsic.Duration },
             _ => false,
         };
-}
-
-/// <summary>The spans a metrics query observes, as the TraceQL evaluator selects them.</summary>
-internal interface ISpanSelection
-{
-    /// <summary>
-    /// Calls <paramref name="sink"/> for every span starting in [start, end) that the query's
-    /// spanset filter keeps (evaluated exactly: the store's conditions are only hints), with the
-    /// values of <paramref name="reads"/> on it, and the whole span when <paramref name="wholeSpans"/>.
-    /// </summary>
-    /// <returns>Traces and spans inspected.</returns>
-    ValueTask<(long Traces, long Spans)> ScanAsync(ITraceStore store, ulong startUnixNano, ulong endUnixNano, TenantId tenant,
-        IReadOnlyList<FieldExpression> reads, bool wholeSpans, Action<SelectedSpan> sink, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// One selected span as the selection hands it over. Reused from span to span: a sink copies
-/// what it keeps.
-/// </summary>
-internal sealed class SelectedSpan(int reads)
-{
-    public TraceId TraceId { get; set; }
-    public SpanId SpanId { get; set; }
-    public ulong StartUnixNano { get; set; }
-
-    /// <summary>The values of the requested fields, in order: durations as integer nanoseconds, statuses and kinds as their names, <see cref="AttributeValue.Empty"/> when absent.</summary>
-    public AttributeValue[] Values { get; } = new AttributeValue[reads];
-
-    /// <summary>The whole span, when asked for; null otherwise.</summary>
-    public Span? Whole { get; set; }
 }

@@ -1,12 +1,13 @@
 using Threadline.Core.Model;
 using Threadline.Query.TraceQL.Ast;
+using Threadline.Query.TraceQL.Search;
 using Threadline.Storage;
 
 namespace Threadline.Query.TraceQL.Metrics;
 
 /// <summary>
-/// Answers any metrics query by scanning the spans its filter selects (evaluated exactly by the
-/// TraceQL evaluator behind <see cref="ISpanSelection"/>) and feeding each to its series.
+/// Answers any metrics query by scanning the spans its selection keeps (planned and evaluated
+/// exactly by <see cref="SelectionScanner"/>) and feeding each to its series.
 /// </summary>
 internal static class ScanMetricsPath
 {
@@ -14,7 +15,7 @@ internal static class ScanMetricsPath
 
     /// <returns>Traces and spans inspected.</returns>
     public static ValueTask<(long Traces, long Spans)> FillAsync(ITraceStore store, MetricsQuery query, StepGrid grid, TenantId tenant,
-        SeriesTable table, CancellationToken cancellationToken)
+        TraceQLOptions options, SeriesTable table, CancellationToken cancellationToken)
     {
         // Reads: the by() fields, then the function's field.
         var reads = query.By.Select(b => b.Expression).ToList();
@@ -23,15 +24,15 @@ internal static class ScanMetricsPath
         var histogram = query.Function == MetricsFunction.HistogramOverTime;
         var scratch = new AttributeValue[query.By.Count + (histogram ? 1 : 0)];
 
-        void Observe(SelectedSpan span)
+        void Observe(TraceId traceId, SpanId spanId, ulong startUnixNano, ReadOnlySpan<AttributeValue> values, Span? whole)
         {
-            var step = grid.IndexOf(span.StartUnixNano);
+            var step = grid.IndexOf(startUnixNano);
             if (step < 0) return;
 
             var value = double.NaN;
             if (field is not null)
             {
-                var raw = span.Values[^1];
+                var raw = values[^1];
                 if (histogram)
                 {
                     // Tempo buckets integers and durations only; a double has no bucket.
@@ -43,19 +44,19 @@ internal static class ScanMetricsPath
                     return;
                 }
             }
-            Array.Copy(span.Values, scratch, query.By.Count);
+            values[..query.By.Count].CopyTo(scratch);
 
             var series = table.Get(scratch);
             series.Cells.Observe(step, value);
             if (table.WantsExemplar(series, step))
             {
                 var exemplarValue = field is null || histogram ? double.NaN : field.IsDuration ? value / 1e9 : value;
-                series.AddExemplar(new SeriesTable.Exemplar(span.TraceId.ToString(), span.SpanId.ToString(), exemplarValue, step,
-                    (long)(span.StartUnixNano / NanosPerMillisecond)));
+                series.AddExemplar(new SeriesTable.Exemplar(traceId.ToString(), spanId.ToString(), exemplarValue, step,
+                    (long)(startUnixNano / NanosPerMillisecond)));
             }
         }
 
-        return query.Spans.ScanAsync(store, grid.Start, grid.End, tenant, reads, wholeSpans: false, Observe, cancellationToken);
+        return SelectionScanner.ScanAsync(store, query.Selection, options, grid.Start, grid.End, tenant, reads, wholeSpans: false, Observe, cancellationToken);
     }
 
     // Numbers as Tempo floatizes them: integers (durations in ns) and doubles; anything else has no value.

@@ -15,7 +15,7 @@ namespace Threadline.Query.TraceQL.Metrics;
 public sealed class TraceQLMetricsEvaluator
 {
     /// <summary>The range evaluated when a request gives no start (Tempo's and Grafana's default).</summary>
-    private static readonly ulong DefaultRangeNanos = (ulong)TimeSpan.FromHours(1).Ticks * 100;
+    private static readonly TimeSpan DefaultRange = TimeSpan.FromHours(1);
 
     private const ulong NanosPerMinute = 60_000_000_000;
 
@@ -49,11 +49,11 @@ public sealed class TraceQLMetricsEvaluator
         if (query.Metrics is not { } expression)
         {
             throw new TraceQLQueryException(
-                $"\"{request.Query}\" is a search, not a metrics query: add a metrics function, e.g. {request.Query} | rate().");
+                "This is a search, not a metrics query: end it with a metrics function, e.g. { status = error } | rate(), or run it as a search.");
         }
 
-        var compiled = CompiledExpression.Compile(expression, _options);
-        var (start, end) = Range(request);
+        var compiled = CompiledExpression.Compile(expression);
+        var (start, end) = QueryRange.Resolve(request.StartUnixNano, request.EndUnixNano, _time, DefaultRange, _options.MaxMetricsRange, nameof(_options.MaxMetricsRange));
         var grid = instant
             ? StepGrid.ForInstant(start, end)
             : StepGrid.ForRange(start, end, Step(request, compiled, start, end), _options.MaxSamplesPerSeries);
@@ -92,8 +92,7 @@ public sealed class TraceQLMetricsEvaluator
         run.Pipelines++;
         if (pipeline.First is MetricsCompare compare)
         {
-            var selection = new TraceQLSpanSelection(pipeline.Selection, _options);
-            var result = await CompareEvaluator.EvaluateAsync(_store, compare, selection, run.Grid, run.Tenant, _options, run.CancellationToken).ConfigureAwait(false);
+            var result = await CompareEvaluator.EvaluateAsync(_store, compare, pipeline.Selection, run.Grid, run.Tenant, _options, run.CancellationToken).ConfigureAwait(false);
             run.Traces += result.Traces;
             run.Spans += result.Spans;
             return result.Drafts;
@@ -121,21 +120,6 @@ public sealed class TraceQLMetricsEvaluator
         return series;
     }
 
-    private (ulong Start, ulong End) Range(TraceQLMetricsRequest request)
-    {
-        var end = request.EndUnixNano != 0 ? request.EndUnixNano : (ulong)_time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
-        var start = request.StartUnixNano != 0 ? request.StartUnixNano : end - Math.Min(end, DefaultRangeNanos);
-        if (end <= start)
-            throw new TraceQLQueryException($"The metrics query's end ({end} ns) must be after its start ({start} ns).");
-        var maxRange = (ulong)_options.MaxMetricsRange.Ticks * 100;
-        if (end - start > maxRange)
-        {
-            throw new TraceQLQueryException(
-                $"The metrics query covers {TimeSpan.FromTicks((long)((end - start) / 100))}; at most {_options.MaxMetricsRange} is allowed (TraceQL option MaxMetricsRange). Narrow start and end.");
-        }
-        return (start, end);
-    }
-
     // Tempo's default when none is given; rounded up to whole minutes when the ingest-time span
     // metrics can answer the whole query, so that a default step does not force a scan.
     private static ulong Step(TraceQLMetricsRequest request, CompiledExpression compiled, ulong start, ulong end)
@@ -154,14 +138,14 @@ public sealed class TraceQLMetricsEvaluator
 
         public bool IngestEligible => !HasCompare && Pipelines.Values.All(q => q.IngestEligible);
 
-        public static CompiledExpression Compile(MetricsExpression expression, TraceQLOptions options)
+        public static CompiledExpression Compile(MetricsExpression expression)
         {
             var compiled = new CompiledExpression();
-            compiled.Add(expression, options);
+            compiled.Add(expression);
             return compiled;
         }
 
-        private void Add(MetricsExpression expression, TraceQLOptions options)
+        private void Add(MetricsExpression expression)
         {
             switch (expression)
             {
@@ -169,17 +153,17 @@ public sealed class TraceQLMetricsEvaluator
                     HasCompare = true;
                     break;
                 case MetricsPipeline pipeline:
-                    Pipelines.TryAdd(pipeline, MetricsPipelineEvaluator.Compile(pipeline, new TraceQLSpanSelection(pipeline.Selection, options)));
+                    Pipelines.TryAdd(pipeline, MetricsPipelineEvaluator.Compile(pipeline));
                     break;
                 case MetricsWithSecondStages staged:
-                    Add(staged.Inner, options);
+                    Add(staged.Inner);
                     break;
                 case MetricsMath math:
-                    Add(math.Left, options);
-                    Add(math.Right, options);
+                    Add(math.Left);
+                    Add(math.Right);
                     break;
                 case MetricsScalarMath scalar:
-                    Add(scalar.Series, options);
+                    Add(scalar.Series);
                     break;
             }
         }

@@ -64,7 +64,7 @@ public sealed class MetricsBoundsTests
         var error = await Assert.ThrowsAsync<TraceQLQueryException>(() =>
             engine.QueryRangeAsync(Request("{ } | rate()", Minute, Minute, Minute), CancellationToken.None).AsTask());
 
-        Assert.Contains("must be after its start", error.Message, StringComparison.Ordinal);
+        Assert.Contains("must be after start", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

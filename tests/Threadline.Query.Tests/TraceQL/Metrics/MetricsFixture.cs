@@ -44,12 +44,31 @@ internal sealed class MetricsFixture
         return this;
     }
 
+    /// <summary>Adds a child of the span added last, in its trace, starting <paramref name="offset"/> ns after the origin.</summary>
+    public MetricsFixture AddChild(ulong offset, string service, string name, ulong durationNanos = 1 * Millisecond)
+    {
+        var parent = _spans[^1];
+        var id = _nextId++;
+        _spans.Add(new Span
+        {
+            TraceId = parent.TraceId,
+            SpanId = new SpanId(id),
+            ParentSpanId = parent.SpanId,
+            Name = name,
+            Kind = SpanKind.Client,
+            StartTimeUnixNano = Origin + offset,
+            EndTimeUnixNano = Origin + offset + durationNanos,
+            Resource = new Resource([new("service.name", service)]),
+        });
+        return this;
+    }
+
     /// <summary>The engine over a store with ingest-time span metrics (true) or without (false: every query scans).</summary>
-    public async Task<TraceQLEngine> EngineAsync(bool ingestMetrics = true)
+    public async Task<TraceQLEngine> EngineAsync(bool ingestMetrics = true, TimeProvider? time = null)
     {
         var store = new MemoryTraceStore(new MemoryStoreOptions { KeepAggregates = ingestMetrics });
         await store.AppendAsync(_spans, CancellationToken.None);
-        return new TraceQLEngine(store, Options);
+        return new TraceQLEngine(store, Options, time);
     }
 
     public static TraceQLMetricsRequest Request(string query, ulong from, ulong to, ulong step = 0, int exemplars = 0) => new()
@@ -81,5 +100,11 @@ internal sealed class MetricsFixture
     {
         var series = Assert.Single(result.Series, s => s.PromLabels == promLabels);
         return [.. series.Samples.Select(p => (p.TimestampMs - OriginMs, p.Value))];
+    }
+
+    /// <summary>A clock stopped at a given instant.</summary>
+    public sealed class StoppedClock(ulong unixNano) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.FromUnixTimeMilliseconds((long)(unixNano / Millisecond));
     }
 }

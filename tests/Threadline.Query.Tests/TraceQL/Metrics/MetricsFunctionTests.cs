@@ -195,6 +195,34 @@ public sealed class MetricsFunctionTests
     }
 
     [Fact]
+    public async Task Without_start_and_end_the_range_is_the_hour_before_now()
+    {
+        var fixture = new MetricsFixture().Add(59 * Minute).Add(61 * Minute);
+        var engine = await fixture.EngineAsync(time: new StoppedClock(Origin + 60 * Minute));
+
+        var result = await engine.QueryRangeAsync(new TraceQLMetricsRequest { Query = "{ } | count_over_time()", StepNanos = 60 * Minute }, CancellationToken.None);
+
+        Assert.Equal([(0L, 1.0)], Samples(result, "{__name__=\"count_over_time\"}"));
+    }
+
+    [Fact]
+    public async Task A_structural_selection_counts_only_the_spans_it_keeps()
+    {
+        var fixture = new MetricsFixture()
+            .Add(0, service: "gateway").AddChild(1 * Second, "db", "SELECT").AddChild(2 * Second, "cache", "GET")
+            .Add(61 * Second, service: "worker").AddChild(62 * Second, "db", "SELECT");
+        var engine = await fixture.EngineAsync();
+
+        var result = await engine.QueryRangeAsync(
+            Request("{ resource.service.name = \"gateway\" } >> { resource.service.name = \"db\" } | count_over_time() by (name)", 0, 2 * Minute, Minute),
+            CancellationToken.None);
+
+        Assert.False(result.AnsweredFromIngestMetrics);
+        Assert.Equal([(0L, 1.0), (60_000L, 0.0)], Samples(result, "{name=\"SELECT\"}"));
+        Assert.Single(result.Series);
+    }
+
+    [Fact]
     public async Task Exemplars_are_a_few_spans_per_series_carrying_their_trace_id()
     {
         var fixture = new MetricsFixture().Add(0).Add(61 * Second).Add(121 * Second);
