@@ -34,7 +34,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="readyWithin">How long the server may take to answer /readyz (opening a large data directory takes a while).</param>
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken, TimeSpan? readyWithin = null)
     {
-        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
         var start = ProgramStart.Current();
         foreach (var argument in new[]
                  {
@@ -43,6 +43,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                      "--otlp-http-port", ports[1].ToString(CultureInfo.InvariantCulture),
                      "--zipkin-port", ports[2].ToString(CultureInfo.InvariantCulture),
                      "--api-port", ports[3].ToString(CultureInfo.InvariantCulture),
+                     "--tempo-port", ports[4].ToString(CultureInfo.InvariantCulture),
                      "--log-level", "Warning",
                  }.Concat(extraArguments))
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +59,9 @@ public sealed class ThreadlineServer : IAsyncDisposable
     /// <summary>The query API base address (<c>/api/v1/…</c>, <c>/healthz</c>, <c>/readyz</c>).</summary>
     public Uri ApiEndpoint => _listeners.ClientUri(ListenerRole.Api);
 
+    /// <summary>The Tempo-compatible API base address (Grafana's Tempo data source URL), HTTP and gRPC.</summary>
+    public Uri TempoEndpoint => _listeners.ClientUri(ListenerRole.Tempo);
+
     /// <summary>
     /// Validates <paramref name="options"/>, binds every listener and starts serving. Ports set to
     /// 0 are bound to free ports; read the endpoints to learn them.
@@ -82,6 +86,8 @@ public sealed class ThreadlineServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Threadline" });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, listeners));
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(listeners);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerRoleMatcherPolicy>());
         builder.Services.RemoveAll<IHostLifetime>();
         builder.Services.AddSingleton<IHostLifetime, ManualHostLifetime>();
         ThreadlineServices.Add(builder.Services, options);
@@ -163,11 +169,18 @@ public sealed class ThreadlineServer : IAsyncDisposable
         Listen(ListenerRole.OtlpHttp, options.Receivers.OtlpHttpPort, HttpProtocols.Http1);
         Listen(ListenerRole.Zipkin, options.Receivers.ZipkinPort, HttpProtocols.Http1);
         Listen(ListenerRole.Api, options.Api.Port, HttpProtocols.Http1);
+        // Grafana reaches Tempo's HTTP API and its gRPC streaming API on one port. Without TLS there is
+        // no ALPN to choose the protocol; the HTTP/2 connection preface, which gRPC clients send at
+        // once (prior knowledge), tells them apart. The h2c requests carry the scheme "http" on a
+        // connection marked as negotiated, which Kestrel would otherwise refuse.
+        kestrel.AllowAlternateSchemes = true;
+        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2, CleartextHttp2Detection.Middleware(kestrel.Limits.RequestHeadersTimeout));
 
-        void Listen(ListenerRole role, int port, HttpProtocols protocols) =>
+        void Listen(ListenerRole role, int port, HttpProtocols protocols, Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate>? connectionMiddleware = null) =>
             kestrel.Listen(address, port, listener =>
             {
                 listener.Protocols = protocols;
+                if (connectionMiddleware is not null) listener.Use(connectionMiddleware);
                 listeners.Add(role, listener);
             });
     }
@@ -179,6 +192,7 @@ public sealed class ThreadlineServer : IAsyncDisposable
         logger.LogInformation("OTLP/HTTP receiver listening on {Endpoint}", _listeners.BoundUri(ListenerRole.OtlpHttp));
         logger.LogInformation("Zipkin receiver listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Zipkin));
         logger.LogInformation("Query API listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Api));
+        logger.LogInformation("Tempo-compatible API (HTTP and gRPC) listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Tempo));
         logger.LogInformation("Storage engine {Engine}, ingest queue bound {MaxQueuedSpans} spans, request body limit {MaxRequestBodyBytes} bytes",
             Options.Storage.Engine, Options.Ingest.MaxQueuedSpans, Options.Receivers.MaxRequestBodyBytes);
     }
