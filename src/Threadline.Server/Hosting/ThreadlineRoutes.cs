@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
@@ -69,6 +70,8 @@ internal static class ThreadlineRoutes
         api.MapGet("/tags", catalog.TagKeysAsync);
         api.MapGet("/tags/{key}/values", catalog.TagValuesAsync);
         api.MapGet("/status", status.HandleAsync);
+
+        JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 
         var metrics = services.GetRequiredService<MetricsEndpoint>();
         app.MapGet(MetricsEndpoint.Path, metrics.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api));
