@@ -50,6 +50,7 @@ internal static class ServeCommand
         Setting<int>("--otlp-http-port", "Receivers:OtlpHttpPort", "OTLP/HTTP port for POST /v1/traces (default 4318; 0 picks a free port).", "port");
         Setting<int>("--zipkin-port", "Receivers:ZipkinPort", "Zipkin v2 port for POST /api/v2/spans (default 9411; 0 picks a free port).", "port");
         Setting<int>("--api-port", "Api:Port", "Query API port (default 16686; 0 picks a free port).", "port");
+        Setting<int>("--tempo-port", "Tempo:Port", "Tempo-compatible API port for Grafana, HTTP and gRPC (default 3200; 0 picks a free port).", "port");
         Setting<int>("--max-body-size", "Receivers:MaxRequestBodyBytes", "Largest request body accepted, in bytes after decompression (default 16777216 = 16 MiB).", "bytes");
         Setting<int>("--max-queued-spans", "Ingest:MaxQueuedSpans", "Most spans waiting for the store; beyond it clients get 429 / RESOURCE_EXHAUSTED (default 200000).", "spans");
         Setting<string>("--ingest-mode", "Ingest:Mode", "store (default) queues and stores spans; decode-only decodes, acknowledges and discards them, a baseline for load tests only.", "mode");

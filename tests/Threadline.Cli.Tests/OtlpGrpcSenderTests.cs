@@ -14,6 +14,7 @@ public sealed class OtlpGrpcSenderTests
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;
         options.Api.Port = 0;
+        options.Tempo.Port = 0;
         options.Receivers.MaxRequestBodyBytes = maxRequestBodyBytes;
         options.Ingest.Mode = IngestOptions.DecodeOnlyMode;
         return ThreadlineServer.StartAsync(options, cancellationToken: new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);

@@ -29,6 +29,7 @@ internal sealed class TestServer : IAsyncDisposable
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;
         options.Api.Port = 0;
+        options.Tempo.Port = 0;
         configure?.Invoke(options);
         return new TestServer(await ThreadlineServer.StartAsync(options, services));
     }

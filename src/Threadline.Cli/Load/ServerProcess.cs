@@ -33,7 +33,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="cancellationToken">Cancels waiting for the server to be ready.</param>
     public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken)
     {
-        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
         var start = ProgramStart.Current();
         foreach (var argument in new[]
                  {
@@ -42,6 +42,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                      "--otlp-http-port", ports[1].ToString(CultureInfo.InvariantCulture),
                      "--zipkin-port", ports[2].ToString(CultureInfo.InvariantCulture),
                      "--api-port", ports[3].ToString(CultureInfo.InvariantCulture),
+                     "--tempo-port", ports[4].ToString(CultureInfo.InvariantCulture),
                      "--log-level", "Warning",
                  }.Concat(extraArguments))
         {

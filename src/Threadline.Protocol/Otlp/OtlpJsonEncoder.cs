@@ -51,13 +51,24 @@ public static class OtlpJsonEncoder
     private static readonly JsonEncodedText ArrayValueName = JsonEncodedText.Encode("arrayValue");
     private static readonly JsonEncodedText KvlistValueName = JsonEncodedText.Encode("kvlistValue");
 
+    // The proto enum value names, indexed by value, as protobuf-JSON writes enums.
+    private static readonly string[] KindNames = ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"];
+    private static readonly string[] StatusCodeNames = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
+
     /// <summary>Writes a whole ExportTraceServiceRequest object ({"resourceSpans":[...]}).</summary>
-    public static void WriteExportRequest(Utf8JsonWriter writer, IReadOnlyList<Span> spans)
+    public static void WriteExportRequest(Utf8JsonWriter writer, IReadOnlyList<Span> spans) =>
+        WriteExportRequest(writer, spans, OtlpJsonStyle.Otlp);
+
+    /// <summary>
+    /// Writes the spans as one object holding the array of ResourceSpans, named and encoded as
+    /// <paramref name="style"/> says (Tempo's protobuf-JSON differs from OTLP/JSON in ids and enums).
+    /// </summary>
+    internal static void WriteExportRequest(Utf8JsonWriter writer, IReadOnlyList<Span> spans, OtlpJsonStyle style)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(spans);
         writer.WriteStartObject();
-        writer.WriteStartArray(ResourceSpansName);
+        writer.WriteStartArray(style.ResourceSpansName);
         foreach (var resourceGroup in SpanGrouping.ByResourceAndScope(spans))
         {
             writer.WriteStartObject();
@@ -84,7 +95,7 @@ public static class OtlpJsonEncoder
                     writer.WriteEndObject();
                 }
                 writer.WriteStartArray(SpansName);
-                foreach (var span in scopeGroup.Spans) WriteSpan(writer, span);
+                foreach (var span in scopeGroup.Spans) WriteSpan(writer, span, style);
                 writer.WriteEndArray();
                 WriteNonEmpty(writer, SchemaUrlName, scope.SchemaUrl);
                 writer.WriteEndObject();
@@ -128,16 +139,17 @@ public static class OtlpJsonEncoder
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteSpan(Utf8JsonWriter writer, Span span)
+    private static void WriteSpan(Utf8JsonWriter writer, Span span, OtlpJsonStyle style)
     {
         writer.WriteStartObject();
-        WriteTraceId(writer, TraceIdName, span.TraceId);
-        WriteSpanId(writer, SpanIdName, span.SpanId);
+        WriteTraceId(writer, TraceIdName, span.TraceId, style);
+        WriteSpanId(writer, SpanIdName, span.SpanId, style);
         WriteNonEmpty(writer, TraceStateName, span.TraceState);
-        if (!span.ParentSpanId.IsEmpty) WriteSpanId(writer, ParentSpanIdName, span.ParentSpanId);
+        if (!span.ParentSpanId.IsEmpty) WriteSpanId(writer, ParentSpanIdName, span.ParentSpanId, style);
         WriteCount(writer, FlagsName, span.Flags);
         writer.WriteString(NameName, span.Name);
-        writer.WriteNumber(KindName, (int)span.Kind);
+        if (!style.EnumsAsNames) writer.WriteNumber(KindName, (int)span.Kind);
+        else if (span.Kind != SpanKind.Unspecified) WriteEnum(writer, KindName, (int)span.Kind, KindNames);
         WriteUInt64String(writer, StartTimeName, span.StartTimeUnixNano);
         WriteUInt64String(writer, EndTimeName, span.EndTimeUnixNano);
         WriteAttributes(writer, span.Attributes);
@@ -163,8 +175,8 @@ public static class OtlpJsonEncoder
             foreach (var link in span.Links)
             {
                 writer.WriteStartObject();
-                WriteTraceId(writer, TraceIdName, link.TraceId);
-                WriteSpanId(writer, SpanIdName, link.SpanId);
+                WriteTraceId(writer, TraceIdName, link.TraceId, style);
+                WriteSpanId(writer, SpanIdName, link.SpanId, style);
                 WriteNonEmpty(writer, TraceStateName, link.TraceState);
                 WriteAttributes(writer, link.Attributes);
                 WriteCount(writer, DroppedAttributesCountName, link.DroppedAttributesCount);
@@ -178,7 +190,11 @@ public static class OtlpJsonEncoder
         {
             writer.WriteStartObject(StatusName);
             WriteNonEmpty(writer, MessageName, span.Status.Message ?? string.Empty);
-            if (span.Status.Code != StatusCode.Unset) writer.WriteNumber(CodeName, (int)span.Status.Code);
+            if (span.Status.Code != StatusCode.Unset)
+            {
+                if (style.EnumsAsNames) WriteEnum(writer, CodeName, (int)span.Status.Code, StatusCodeNames);
+                else writer.WriteNumber(CodeName, (int)span.Status.Code);
+            }
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
@@ -192,7 +208,8 @@ public static class OtlpJsonEncoder
         writer.WriteEndArray();
     }
 
-    private static void WriteKeyValue(Utf8JsonWriter writer, KeyValue attribute)
+    /// <summary>One KeyValue object; OTLP/JSON and protobuf-JSON agree on AnyValue, so other shapes reuse it.</summary>
+    internal static void WriteKeyValue(Utf8JsonWriter writer, KeyValue attribute)
     {
         writer.WriteStartObject();
         writer.WriteString(KeyName, attribute.Key ?? string.Empty);
@@ -244,18 +261,39 @@ public static class OtlpJsonEncoder
         writer.WriteEndObject();
     }
 
-    private static void WriteTraceId(Utf8JsonWriter writer, JsonEncodedText name, TraceId id)
+    private static void WriteTraceId(Utf8JsonWriter writer, JsonEncodedText name, TraceId id, OtlpJsonStyle style)
     {
+        if (style.IdsAsBase64)
+        {
+            Span<byte> bytes = stackalloc byte[TraceId.ByteLength];
+            id.WriteBytes(bytes);
+            writer.WriteBase64String(name, bytes);
+            return;
+        }
         Span<char> hex = stackalloc char[TraceId.HexLength];
         id.TryFormat(hex, out _, default, null);
         writer.WriteString(name, hex);
     }
 
-    private static void WriteSpanId(Utf8JsonWriter writer, JsonEncodedText name, SpanId id)
+    private static void WriteSpanId(Utf8JsonWriter writer, JsonEncodedText name, SpanId id, OtlpJsonStyle style)
     {
+        if (style.IdsAsBase64)
+        {
+            Span<byte> bytes = stackalloc byte[SpanId.ByteLength];
+            id.WriteBytes(bytes);
+            writer.WriteBase64String(name, bytes);
+            return;
+        }
         Span<char> hex = stackalloc char[SpanId.HexLength];
         id.TryFormat(hex, out _, default, null);
         writer.WriteString(name, hex);
+    }
+
+    // protobuf-JSON writes a value its enum does not name as the number.
+    private static void WriteEnum(Utf8JsonWriter writer, JsonEncodedText name, int value, string[] names)
+    {
+        if (value < names.Length) writer.WriteString(name, names[value]);
+        else writer.WriteNumber(name, value);
     }
 
     private static void WriteUInt64String(Utf8JsonWriter writer, JsonEncodedText name, ulong value)

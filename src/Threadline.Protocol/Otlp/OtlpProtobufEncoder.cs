@@ -129,7 +129,8 @@ public static class OtlpProtobufEncoder
         foreach (var attribute in attributes) WriteKeyValue(writer, field, attribute);
     }
 
-    private static void WriteKeyValue(ProtobufWriter writer, int field, KeyValue attribute)
+    /// <summary>One KeyValue message as field <paramref name="field"/>; Tempo's messages embed OTLP's KeyValue too.</summary>
+    internal static void WriteKeyValue(ProtobufWriter writer, int field, KeyValue attribute)
     {
         var message = writer.BeginMessage(field);
         writer.WriteString(1, attribute.Key ?? string.Empty);

@@ -7,6 +7,9 @@ public enum ListenerRole
     OtlpHttp,
     Zipkin,
     Api,
+
+    /// <summary>The Tempo-compatible API: HTTP/1.1 and cleartext HTTP/2 (its gRPC StreamingQuerier) on one port.</summary>
+    Tempo,
 }
 
 /// <summary>Endpoint metadata confining a route to the listener of one role.</summary>

@@ -6,11 +6,13 @@ using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
 using Threadline.Server.Api.Jaeger;
+using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
+using Threadline.Server.Tempo.Grpc;
 
 namespace Threadline.Server.Hosting;
 
@@ -53,6 +55,7 @@ internal static class ThreadlineRoutes
         app.MapPost(ZipkinSpansReceiver.Path, zipkin.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Zipkin));
 
         MapApi(app, services);
+        MapTempo(app, services);
     }
 
     private static void MapApi(WebApplication app, IServiceProvider services)
@@ -71,9 +74,34 @@ internal static class ThreadlineRoutes
         api.MapGet("/tags/{key}/values", catalog.TagValuesAsync);
         api.MapGet("/status", status.HandleAsync);
 
+        var traceql = services.GetRequiredService<TraceQLEndpoints>();
+        api.MapGet("/traceql", traceql.SearchAsync);
+        api.MapGet("/traceql/metrics", traceql.MetricsAsync);
+
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 
         var metrics = services.GetRequiredService<MetricsEndpoint>();
         app.MapGet(MetricsEndpoint.Path, metrics.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api));
+    }
+
+    /// <summary>Tempo's HTTP API and its gRPC StreamingQuerier, on the Tempo port only (paths as in Tempo's pkg/api/http.go).</summary>
+    private static void MapTempo(WebApplication app, IServiceProvider services)
+    {
+        var role = new ListenerRoleMetadata(ListenerRole.Tempo);
+        var tempo = services.GetRequiredService<TempoEndpoints>();
+        var health = services.GetRequiredService<HealthEndpoints>();
+        app.MapGrpcService<TempoStreamingQuerierService>().WithMetadata(role);
+        app.MapGet("/ready", health.ReadinessAsync).WithMetadata(role);
+        app.MapGet("/api/echo", TempoEndpoints.EchoAsync).WithMetadata(role);
+        app.MapGet("/api/status/buildinfo", TempoEndpoints.BuildInfoAsync).WithMetadata(role);
+        app.MapGet("/api/traces/{traceID}", tempo.TraceAsync).WithMetadata(role);
+        app.MapGet("/api/v2/traces/{traceID}", tempo.TraceV2Async).WithMetadata(role);
+        app.MapGet("/api/search", tempo.SearchAsync).WithMetadata(role);
+        app.MapGet("/api/search/tags", tempo.TagsAsync).WithMetadata(role);
+        app.MapGet("/api/v2/search/tags", tempo.TagsV2Async).WithMetadata(role);
+        app.MapGet("/api/search/tag/{tagName}/values", tempo.TagValuesAsync).WithMetadata(role);
+        app.MapGet("/api/v2/search/tag/{tagName}/values", tempo.TagValuesV2Async).WithMetadata(role);
+        app.MapGet("/api/metrics/query_range", tempo.QueryRangeAsync).WithMetadata(role);
+        app.MapGet("/api/metrics/query", tempo.QueryInstantAsync).WithMetadata(role);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -58,6 +59,9 @@ public sealed class ThreadlineServer : IAsyncDisposable
     /// <summary>The query API base address (<c>/api/v1/…</c>, <c>/healthz</c>, <c>/readyz</c>).</summary>
     public Uri ApiEndpoint => _listeners.ClientUri(ListenerRole.Api);
 
+    /// <summary>The Tempo-compatible API base address (Grafana's Tempo data source URL), HTTP and gRPC.</summary>
+    public Uri TempoEndpoint => _listeners.ClientUri(ListenerRole.Tempo);
+
     /// <summary>
     /// Validates <paramref name="options"/>, binds every listener and starts serving. Ports set to
     /// 0 are bound to free ports; read the endpoints to learn them.
@@ -82,6 +86,8 @@ public sealed class ThreadlineServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "Threadline" });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, options, listeners));
         builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(listeners);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<MatcherPolicy, ListenerRoleMatcherPolicy>());
         builder.Services.RemoveAll<IHostLifetime>();
         builder.Services.AddSingleton<IHostLifetime, ManualHostLifetime>();
         ThreadlineServices.Add(builder.Services, options);
@@ -163,6 +169,10 @@ public sealed class ThreadlineServer : IAsyncDisposable
         Listen(ListenerRole.OtlpHttp, options.Receivers.OtlpHttpPort, HttpProtocols.Http1);
         Listen(ListenerRole.Zipkin, options.Receivers.ZipkinPort, HttpProtocols.Http1);
         Listen(ListenerRole.Api, options.Api.Port, HttpProtocols.Http1);
+        // Grafana reaches Tempo's HTTP API and its gRPC streaming API on one port. Without TLS there is
+        // no ALPN to choose the protocol; Kestrel tells them apart by HTTP/2's connection preface,
+        // which gRPC clients send at once (prior knowledge).
+        Listen(ListenerRole.Tempo, options.Tempo.Port, HttpProtocols.Http1AndHttp2);
 
         void Listen(ListenerRole role, int port, HttpProtocols protocols) =>
             kestrel.Listen(address, port, listener =>
@@ -179,6 +189,7 @@ public sealed class ThreadlineServer : IAsyncDisposable
         logger.LogInformation("OTLP/HTTP receiver listening on {Endpoint}", _listeners.BoundUri(ListenerRole.OtlpHttp));
         logger.LogInformation("Zipkin receiver listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Zipkin));
         logger.LogInformation("Query API listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Api));
+        logger.LogInformation("Tempo-compatible API (HTTP and gRPC) listening on {Endpoint}", _listeners.BoundUri(ListenerRole.Tempo));
         logger.LogInformation("Storage engine {Engine}, ingest queue bound {MaxQueuedSpans} spans, request body limit {MaxRequestBodyBytes} bytes",
             Options.Storage.Engine, Options.Ingest.MaxQueuedSpans, Options.Receivers.MaxRequestBodyBytes);
     }

@@ -8,12 +8,16 @@ using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
 using Threadline.Pipeline.Stages;
 using Threadline.Query.Search;
+using Threadline.Query.TraceQL;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
+using Threadline.Server.Tempo;
+using Threadline.Server.Tempo.Grpc;
 using Threadline.Storage;
 
 namespace Threadline.Server.Hosting;
@@ -61,6 +65,17 @@ internal static class ThreadlineServices
         services.AddSingleton<StatusEndpoint>();
         services.AddSingleton<MetricsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
+
+        // TraceQL, and the APIs that speak it: Tempo's (HTTP and gRPC on its port) and the native one.
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new TraceQLOptions());
+        services.TryAddSingleton<ITraceQLEngine>(provider => new TraceQLEngine(
+            provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TraceQLOptions>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TempoQueryService>();
+        services.AddSingleton<TempoEndpoints>();
+        services.AddSingleton<TraceQLEndpoints>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TempoStreamingQuerierService>, TempoStreamingQuerierService.MethodProvider>());
+        services.AddSingleton<TempoStreamingQuerierService>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>

@@ -46,7 +46,7 @@ internal sealed class WrongPortResponder
 
         var role = _listeners.RoleOf(context);
         var guide = Guide(role, port, request.Method, request.Path);
-        if (role == ListenerRole.OtlpGrpc && IsGrpcCall(request))
+        if (role is ListenerRole.OtlpGrpc or ListenerRole.Tempo && IsGrpcCall(request))
         {
             // A gRPC client reads the status, not the body: a service this server does not offer is
             // UNIMPLEMENTED, answered trailers-only, with the guide as its message.
@@ -74,13 +74,15 @@ internal sealed class WrongPortResponder
             ListenerRole.OtlpHttp => "OTLP/HTTP traces at POST /v1/traces",
             ListenerRole.Zipkin => "Zipkin v2 spans at POST /api/v2/spans",
             ListenerRole.OtlpGrpc => $"OTLP/gRPC (HTTP/2) traces at /{OtlpTraceGrpcService.ServiceName}/Export",
+            ListenerRole.Tempo => "the Tempo-compatible API (/api/search, /api/traces/{id}, /api/metrics/..., gRPC tempopb.StreamingQuerier) for Grafana",
             _ => "nothing known",
         };
         return $"Nothing here answers {method} {path}. This port ({port}) serves {serves}. "
             + $"Send OTLP/HTTP to :{_listeners.PortOf(ListenerRole.OtlpHttp)}/v1/traces, "
             + $"OTLP/gRPC to :{_listeners.PortOf(ListenerRole.OtlpGrpc)}, "
             + $"Zipkin to :{_listeners.PortOf(ListenerRole.Zipkin)}/api/v2/spans; "
-            + $"the query API and /metrics are on :{_listeners.PortOf(ListenerRole.Api)}.";
+            + $"the query API and /metrics are on :{_listeners.PortOf(ListenerRole.Api)}, "
+            + $"the Tempo-compatible API for Grafana on :{_listeners.PortOf(ListenerRole.Tempo)}.";
     }
 
     private void LogRateLimited(string method, PathString path, int port)

@@ -24,6 +24,9 @@ public sealed class ThreadlineOptions
     /// <summary>The query API and UI listener.</summary>
     public ApiOptions Api { get; set; } = new();
 
+    /// <summary>The Tempo-compatible API listener (Grafana's Tempo data source).</summary>
+    public TempoOptions Tempo { get; set; } = new();
+
     /// <summary>The queue between the receivers and the store.</summary>
     public IngestOptions Ingest { get; set; } = new();
 

@@ -51,6 +51,7 @@ public sealed class ThreadlineOptionsValidator : IValidateOptions<ThreadlineOpti
             ("Receivers:OtlpHttpPort", options.Receivers.OtlpHttpPort),
             ("Receivers:ZipkinPort", options.Receivers.ZipkinPort),
             ("Api:Port", options.Api.Port),
+            ("Tempo:Port", options.Tempo.Port),
         };
         foreach (var (key, port) in ports)
         {

@@ -15,6 +15,7 @@ internal static class TestServer
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;
         options.Api.Port = 0;
+        options.Tempo.Port = 0;
         return options;
     }
 
