@@ -195,6 +195,22 @@ public sealed class JaegerApiTests
             Assert.Equal(0, (await HttpTestClient.JsonAsync(otherService)).GetProperty("data").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Jaegers_trace_route_shares_its_path_with_Tempos_each_on_its_own_port()
+    {
+        await using var server = await TestServer.StartAsync();
+        var trace = JaegerTestData.CallTrace();
+        await JaegerTestData.PostAsync(server, trace);
+
+        using var jaeger = await HttpTestClient.GetAsync(server.ApiEndpoint, $"/api/traces/{trace[0].TraceId}");
+        using var tempo = await HttpTestClient.GetAsync(server.TempoEndpoint, $"/api/traces/{trace[0].TraceId}");
+
+        Assert.Equal(HttpStatusCode.OK, jaeger.StatusCode);
+        Assert.Equal(3, (await HttpTestClient.JsonAsync(jaeger)).GetProperty("data")[0].GetProperty("spans").GetArrayLength());
+        Assert.Equal(HttpStatusCode.OK, tempo.StatusCode);
+        Assert.False((await HttpTestClient.JsonAsync(tempo)).TryGetProperty("data", out _));
+    }
+
     [Theory]
     [InlineData("1", 0UL, 1UL)]
     [InlineData("abc123", 0UL, 0xabc123UL)]
