@@ -52,10 +52,18 @@ internal static class LoadgenCommand
             HelpName = "http|grpc",
         };
         var rounds = new Option<int>("--rounds") { Description = "Repeat the comparison this many times and report medians (the machine is shared and noisy).", DefaultValueFactory = _ => 1, HelpName = "count" };
+        var data = new Option<string?>("--data") { Description = "templates: 16 pre-encoded requests with fresh trace ids (receiver throughput); realistic: a seeded web shop's traces, every span new (storage figures). Default: realistic for a storage run, templates otherwise.", HelpName = "templates|realistic" };
+        var storage = new Option<string?>("--storage") { Description = "A storage run: one server per choice, in turn, on the same data: decode-only (the baseline), memory, embedded, comma-separated. Ingest, queries, and for embedded disk bytes per span and restart time.", HelpName = "choices" };
+        var dataDir = new Option<string?>("--data-dir") { Description = "The embedded server's data directory in a storage run; must be empty or absent, and is kept. Default: a new directory under the temp folder, deleted afterwards.", HelpName = "path" };
+        var spans = new Option<long?>("--spans") { Description = "A storage run's total spans per server (default 1000000); the first 2000000 are generated before the clock starts.", HelpName = "count" };
+        var queries = new Option<int?>("--queries") { Description = "Queries of each kind after ingest in a storage run (default 100; 0 skips the query phase).", HelpName = "count" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the realistic data: the same seed gives the same traces.", DefaultValueFactory = _ => 1, HelpName = "number" };
+        var output = new Option<string>("--output") { Description = "table (default) or json: a storage run's figures as JSON on standard output, progress on standard error.", DefaultValueFactory = _ => "table", HelpName = "table|json" };
 
         var command = new Command("loadgen", "Generate bounded OTLP/HTTP or OTLP/gRPC load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
         {
             target, protocol, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
+            data, storage, dataDir, spans, queries, seed, output,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -75,8 +83,35 @@ internal static class LoadgenCommand
 
             var targetUri = parseResult.GetValue(target);
             var transport = parseResult.GetValue(protocol);
-            if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), settings, cancellationToken).ConfigureAwait(false);
-            return await CompareAsync(transport, settings, cancellationToken).ConfigureAwait(false);
+            var storageText = parseResult.GetValue(storage);
+            var isStorageRun = storageText is not null || parseResult.GetValue(spans) is not null || parseResult.GetValue(queries) is not null;
+            var dataText = parseResult.GetValue(data) ?? (isStorageRun ? "realistic" : "templates");
+            var outputText = parseResult.GetValue(output) ?? "table";
+            problem = dataText is not ("templates" or "realistic") ? $"--data takes templates or realistic; got '{dataText}'."
+                : outputText is not ("table" or "json") ? $"--output takes table or json; got '{outputText}'."
+                : !isStorageRun && parseResult.GetValue(dataDir) is not null ? "--data-dir belongs to a storage run: add --storage embedded."
+                : !isStorageRun && outputText == "json" ? "--output json is for a storage run: add --storage."
+                : isStorageRun && targetUri is not null ? "--storage, --spans and --queries start their own servers; drop --target."
+                : null;
+            if (problem is null && isStorageRun)
+            {
+                var run = StorageRunOptions.Create(
+                    storageText ?? StorageChoice.Embedded.Name(), parseResult.GetValue(dataDir), parseResult.GetValue(spans) ?? 1_000_000, parseResult.GetValue(queries) ?? 100,
+                    parseResult.GetResult(duration) is { Implicit: false } ? settings.Duration : MaxDuration, out problem);
+                if (run is not null)
+                    return await StorageRunCommand.RunAsync(run with { Data = dataText, Seed = parseResult.GetValue(seed), Json = outputText == "json" }, transport, settings.Concurrency, settings.SpansPerRequest, cancellationToken).ConfigureAwait(false);
+            }
+            if (problem is not null)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(UsageErrors.Line("threadline loadgen", problem)).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            ILoadRequestSource requests = dataText == "realistic"
+                ? new RealisticRequests(RealisticDataSettings.StartingHalfAnHourAgo(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
+                : new LoadRequestFactory(settings.SpansPerRequest);
+            if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), requests, settings, cancellationToken).ConfigureAwait(false);
+            return await CompareAsync(transport, requests, settings, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -93,10 +128,9 @@ internal static class LoadgenCommand
             : null;
     }
 
-    private static async Task<int> RunAgainstTargetAsync(LoadTarget target, LoadSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> RunAgainstTargetAsync(LoadTarget target, ILoadRequestSource requests, LoadSettings settings, CancellationToken cancellationToken)
     {
-        var requests = new LoadRequestFactory(settings.SpansPerRequest);
-        Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request, {settings.Duration.TotalSeconds:0.#} s against {target}");
+        Console.WriteLine($"Load: {settings.Concurrency} clients, {Describe(requests, settings.SpansPerRequest)} per request, {settings.Duration.TotalSeconds:0.#} s against {target}");
         await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Warmup, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
         var result = await LoadRunner.RunAsync(target, requests, settings.Concurrency, settings.Duration, settings.MaxRequests, cancellationToken).ConfigureAwait(false);
         PrintHeader();
@@ -110,15 +144,15 @@ internal static class LoadgenCommand
     /// <summary>The servers compared, over either protocol; the first is the baseline.</summary>
     private static readonly ServerMode[] Modes =
     [
-        new("decode-only", ["--ingest-mode", "decode-only"]),
+        // The memory engine named, so that the baseline never opens a data directory.
+        new("decode-only", ["--ingest-mode", "decode-only", "--storage", "memory"]),
         new("memory store", ["--storage", "memory"]),
     ];
 
-    private static async Task<int> CompareAsync(LoadProtocol protocol, LoadSettings settings, CancellationToken cancellationToken)
+    private static async Task<int> CompareAsync(LoadProtocol protocol, ILoadRequestSource requests, LoadSettings settings, CancellationToken cancellationToken)
     {
-        var requests = new LoadRequestFactory(settings.SpansPerRequest);
         var modes = Modes;
-        Console.WriteLine($"Load: {settings.Concurrency} clients, {settings.SpansPerRequest} spans ({requests.BodyBytes:N0} bytes) per request over {(protocol == LoadProtocol.Grpc ? "OTLP/gRPC" : "OTLP/HTTP")}, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Load: {settings.Concurrency} clients, {Describe(requests, settings.SpansPerRequest)} per request over {(protocol == LoadProtocol.Grpc ? "OTLP/gRPC" : "OTLP/HTTP")}, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
         Console.WriteLine($"Servers: `threadline serve` child processes on 127.0.0.1: {string.Join(", ", modes.Select(m => m.Name))} (the first is the baseline).");
 
         var results = modes.ToDictionary(m => m.Name, _ => new List<(LoadResult Result, long PeakMemory)>());
@@ -146,6 +180,10 @@ internal static class LoadgenCommand
         Console.WriteLine($"Median server peak memory: {other} {Median(results[other].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB, {baseline} {Median(results[baseline].Select(r => (double)r.PeakMemory)) / (1024 * 1024):N0} MiB.");
         return 0;
     }
+
+    private static string Describe(ILoadRequestSource requests, int spansPerRequest) => requests is LoadRequestFactory templates
+        ? $"{spansPerRequest} template spans ({templates.BodyBytes:N0} bytes)"
+        : $"at least {spansPerRequest} realistic spans (whole traces, generated while sending)";
 
     private static void PrintHeader() =>
         Console.WriteLine($"{"server",-16} {"spans/s",12} {"requests",10} {"refused",8} {"failed",7} {"p50 ms",8} {"p99 ms",8} {"peak MiB",9}");

@@ -54,7 +54,10 @@ internal static class ServeCommand
         Setting<int>("--max-body-size", "Receivers:MaxRequestBodyBytes", "Largest request body accepted, in bytes after decompression (default 16777216 = 16 MiB).", "bytes");
         Setting<int>("--max-queued-spans", "Ingest:MaxQueuedSpans", "Most spans waiting for the store; beyond it clients get 429 / RESOURCE_EXHAUSTED (default 200000).", "spans");
         Setting<string>("--ingest-mode", "Ingest:Mode", "store (default) queues and stores spans; decode-only decodes, acknowledges and discards them, a baseline for load tests only.", "mode");
-        Setting<string>("--storage", "Storage:Engine", "Storage engine (default memory; the only one so far).", "engine");
+        Setting<string>("--storage", "Storage:Engine", "Storage engine: embedded (default; durable, on disk) or memory (lost on restart; tests and throwaway runs).", "engine");
+        Setting<string>("--data-dir", "Storage:Embedded:DataDirectory", "Directory of the embedded engine's log and blocks (default ./data).", "path");
+        Setting<string>("--retention", "Storage:Embedded:Retention", "How long the embedded engine keeps spans, e.g. 12h or 30d (default 7d).", "duration");
+        Setting<long>("--max-disk-bytes", "Storage:Embedded:MaxDiskBytes", "Most bytes of blocks the embedded engine keeps; the oldest go first past it (default 0, no cap).", "bytes");
         Setting<int>("--memory-max-spans", "Storage:Memory:MaxSpans", "Most spans the memory engine keeps; the oldest traces are evicted past it (default 1000000).", "spans");
 
         var logLevel = new Option<LogLevel>("--log-level")

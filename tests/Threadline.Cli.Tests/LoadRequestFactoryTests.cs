@@ -16,7 +16,7 @@ public sealed class LoadRequestFactoryTests
     {
         var factory = new LoadRequestFactory(spansPerRequest: 100);
 
-        var decoded = OtlpProtobufDecoder.DecodeExportRequest(factory.Next(), DecodeLimits.Default);
+        var decoded = OtlpProtobufDecoder.DecodeExportRequest(factory.NextBody(), DecodeLimits.Default);
 
         Assert.Equal(0, decoded.RejectedSpans);
         Assert.Equal(100, decoded.Spans.Count);
@@ -34,7 +34,7 @@ public sealed class LoadRequestFactoryTests
         // More requests than templates, so every template is reused several times.
         for (var request = 0; request < 100; request++)
         {
-            var traces = OtlpProtobufDecoder.DecodeExportRequest(factory.Next(), DecodeLimits.Default).Spans
+            var traces = OtlpProtobufDecoder.DecodeExportRequest(factory.NextBody(), DecodeLimits.Default).Spans
                 .Select(s => s.TraceId).Distinct().ToList();
             Assert.Equal(2, traces.Count);
             Assert.All(traces, traceId => Assert.True(seen.Add(traceId), $"trace {traceId} was sent twice"));

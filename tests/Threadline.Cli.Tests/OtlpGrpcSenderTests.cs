@@ -26,7 +26,7 @@ public sealed class OtlpGrpcSenderTests
         await using var server = await StartAsync();
         using var sender = new LoadTarget(LoadProtocol.Grpc, server.OtlpGrpcEndpoint).CreateSender(concurrency: 1);
 
-        var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 10).Next(), CancellationToken.None);
+        var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 10).NextBody(), CancellationToken.None);
 
         Assert.Equal(ExportOutcome.Accepted, outcome);
     }
@@ -37,7 +37,7 @@ public sealed class OtlpGrpcSenderTests
         await using var server = await StartAsync(maxRequestBodyBytes: 1024);
         using var sender = new LoadTarget(LoadProtocol.Grpc, server.OtlpGrpcEndpoint).CreateSender(concurrency: 1);
 
-        var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 100).Next(), CancellationToken.None);
+        var outcome = await sender.SendAsync(new LoadRequestFactory(spansPerRequest: 100).NextBody(), CancellationToken.None);
 
         // RESOURCE_EXHAUSTED for a message over the size limit: refused, as back-pressure is.
         Assert.Equal(ExportOutcome.Refused, outcome);

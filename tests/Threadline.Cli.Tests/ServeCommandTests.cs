@@ -12,7 +12,8 @@ namespace Threadline.Cli.Tests;
 /// </summary>
 public sealed partial class ServeCommandTests
 {
-    private static readonly string[] FreePorts = ["--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0", "--tempo-port", "0"];
+    // In memory: the children share a working directory; the embedded engine has its own process tests.
+    private static readonly string[] FreePorts = ["--storage", "memory", "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0", "--tempo-port", "0"];
 
     [Fact]
     public async Task Ready_line_names_every_endpoint_once_all_listen_and_its_curl_sends_a_span()

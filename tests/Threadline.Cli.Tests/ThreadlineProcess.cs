@@ -52,11 +52,14 @@ internal sealed class ThreadlineProcess : IAsyncDisposable
     }
 
     /// <summary>Runs the program to its end; its exit code and everything it wrote.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => RunAsync(DefaultTimeout, arguments);
+
+    /// <inheritdoc cref="RunAsync(string[])"/>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(TimeSpan timeout, params string[] arguments)
     {
         await using var program = Start(arguments);
-        using var timeout = new CancellationTokenSource(DefaultTimeout);
-        await program._process.WaitForExitAsync(timeout.Token);
+        using var deadline = new CancellationTokenSource(timeout);
+        await program._process.WaitForExitAsync(deadline.Token);
         return (program._process.ExitCode, Drain(program._output), Drain(program._error));
     }
 

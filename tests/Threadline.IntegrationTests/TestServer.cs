@@ -25,6 +25,8 @@ internal sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(Action<ThreadlineOptions>? configure = null, Action<IServiceCollection>? services = null)
     {
         var options = new ThreadlineOptions();
+        // In memory: these servers share a working directory, and most tests are not about storage.
+        options.Storage.Engine = "memory";
         options.Receivers.OtlpGrpcPort = 0;
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;

@@ -10,7 +10,7 @@ namespace Threadline.Cli.Load;
 /// every request gets fresh trace ids patched into a copy, so the store sees new traces without the
 /// generator paying for encoding on the hot path.
 /// </summary>
-internal sealed class LoadRequestFactory
+internal sealed class LoadRequestFactory : ILoadRequestSource
 {
     private const int TemplateCount = 16;
     private const int SpansPerTrace = 10;
@@ -37,8 +37,11 @@ internal sealed class LoadRequestFactory
     /// <summary>The size of one request body, in bytes.</summary>
     public int BodyBytes => _templates[0].Body.Length;
 
-    /// <summary>A new body with trace ids no other request of this run has used.</summary>
-    public byte[] Next()
+    /// <summary>A new body with trace ids no other request of this run has used; never runs out.</summary>
+    public LoadRequest? Next() => new LoadRequest(NextBody(), SpansPerRequest, Probe: null);
+
+    /// <inheritdoc cref="Next"/>
+    public byte[] NextBody()
     {
         var sequence = Interlocked.Increment(ref _sequence);
         var (template, offsets) = _templates[sequence % TemplateCount];

@@ -31,7 +31,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="extraArguments">Flags for <c>threadline serve</c>.</param>
     /// <param name="cancellationToken">Cancels waiting for the server to be ready.</param>
-    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken)
+    /// <param name="readyWithin">How long the server may take to answer /readyz (opening a large data directory takes a while).</param>
+    public static async Task<ServerProcess> StartAsync(IEnumerable<string> extraArguments, CancellationToken cancellationToken, TimeSpan? readyWithin = null)
     {
         var ports = Enumerable.Range(0, 5).Select(_ => FreePort()).ToArray();
         var start = ProgramStart.Current();
@@ -57,7 +58,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var server = new ServerProcess(process, ports[0], ports[1], ports[3]);
-        await server.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        await server.WaitUntilReadyAsync(readyWithin ?? TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
         return server;
     }
 
@@ -80,6 +81,34 @@ internal sealed class ServerProcess : IAsyncDisposable
         return _process.PeakWorkingSet64;
     }
 
+    /// <summary>
+    /// Stops the server as an operator would (SIGTERM), so that it flushes what it holds, and
+    /// waits for it to exit; killed after <paramref name="grace"/>. Returns how long it took.
+    /// </summary>
+    public async Task<TimeSpan> StopAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        if (_process.HasExited) return TimeSpan.Zero;
+        // .NET can only SIGKILL a child; kill(1) sends the polite signal.
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+        {
+            if (kill is not null) await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(grace);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Console.Error.WriteLine($"  threadline serve did not stop within {grace.TotalSeconds:0} s of SIGTERM; killed.");
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        return clock.Elapsed;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -90,7 +119,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    private async Task WaitUntilReadyAsync(TimeSpan readyWithin, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -107,9 +136,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 // Not listening yet.
             }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
-                throw new TimeoutException("threadline serve did not become ready within 60 s.");
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            if (deadline.Elapsed > readyWithin)
+                throw new TimeoutException($"threadline serve did not become ready within {readyWithin.TotalSeconds:0} s.");
+            // Short: restart time is measured through this wait.
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using Threadline.Query.TraceQL.Metrics;
+using Threadline.Query.TraceQL.Search;
 using Threadline.Storage;
 
 namespace Threadline.Query.TraceQL;
@@ -7,11 +8,9 @@ namespace Threadline.Query.TraceQL;
 /// The TraceQL engine over the store contract: parses, plans the fetch, evaluates exactly.
 /// Searches are answered here; metrics queries by <see cref="TraceQLMetricsEvaluator"/>.
 /// </summary>
-public sealed partial class TraceQLEngine : ITraceQLEngine
+public sealed class TraceQLEngine : ITraceQLEngine
 {
-    private readonly ITraceStore _store;
-    private readonly TraceQLOptions _options;
-    private readonly TimeProvider _time;
+    private readonly TraceQLSearcher _search;
     private readonly TraceQLMetricsEvaluator _metrics;
 
     /// <exception cref="ArgumentException">The options are invalid; the message names each problem.</exception>
@@ -20,17 +19,13 @@ public sealed partial class TraceQLEngine : ITraceQLEngine
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        _store = store;
-        _options = options;
-        _time = time ?? TimeProvider.System;
-        _metrics = new TraceQLMetricsEvaluator(store, options, _time);
+        time ??= TimeProvider.System;
+        _search = new TraceQLSearcher(store, options, time);
+        _metrics = new TraceQLMetricsEvaluator(store, options, time);
     }
 
-    public ValueTask<TraceQLSearchResult> SearchAsync(TraceQLSearchRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        throw new NotImplementedException("TraceQL search is being built on branch traceql.");
-    }
+    public ValueTask<TraceQLSearchResult> SearchAsync(TraceQLSearchRequest request, CancellationToken cancellationToken) =>
+        _search.SearchAsync(request, cancellationToken);
 
     public ValueTask<TraceQLMetricsResult> QueryRangeAsync(TraceQLMetricsRequest request, CancellationToken cancellationToken) =>
         _metrics.QueryRangeAsync(request, cancellationToken);

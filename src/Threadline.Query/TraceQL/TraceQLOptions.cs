@@ -34,8 +34,11 @@ public sealed class TraceQLOptions
     /// <summary>Longest query text, in characters.</summary>
     public int MaxQueryLength { get; set; } = 64 * 1024;
 
-    /// <summary>Deepest nesting of parentheses, braces and operators in a query.</summary>
-    public int MaxNestingDepth { get; set; } = 64;
+    /// <summary>
+    /// Deepest nesting in a query: of parentheses and braces, and of operators in one expression
+    /// (a chain of 200 <c>||</c> is 200 deep). Bounds the parser's and evaluator's recursion.
+    /// </summary>
+    public int MaxNestingDepth { get; set; } = 256;
 
     /// <summary>Longest one regular-expression match may run before the query is refused.</summary>
     public TimeSpan RegexTimeout { get; set; } = TimeSpan.FromMilliseconds(100);

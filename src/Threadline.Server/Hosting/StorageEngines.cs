@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Server.Options;
+using Threadline.Storage.Embedded;
 using Threadline.Storage.Memory;
 
 namespace Threadline.Server.Hosting;
@@ -14,6 +15,9 @@ public static class StorageEngines
 
     private static readonly Engine[] All =
     [
+        new(EmbeddedStorage.EngineName,
+            storage => [.. storage.Embedded.Problems().Select(p => "Embedded:" + p)],
+            (services, storage) => services.AddEmbeddedTraceStore(storage.Embedded)),
         new(MemoryStorage.EngineName,
             storage => [.. storage.Memory.Problems().Select(p => "Memory:" + p)],
             (services, storage) => services.AddMemoryTraceStore(storage.Memory)),

@@ -1,3 +1,4 @@
+using Threadline.Storage.Embedded;
 using Threadline.Storage.Memory;
 
 namespace Threadline.Server.Options;
@@ -8,8 +9,14 @@ namespace Threadline.Server.Options;
 /// </summary>
 public sealed class StorageOptions
 {
-    /// <summary>The engine name; one of <see cref="Hosting.StorageEngines.Names"/>.</summary>
-    public string Engine { get; set; } = MemoryStorage.EngineName;
+    /// <summary>
+    /// The engine name; one of <see cref="Hosting.StorageEngines.Names"/>. The durable embedded
+    /// engine by default; <c>memory</c> for tests and throwaway runs.
+    /// </summary>
+    public string Engine { get; set; } = EmbeddedStorage.EngineName;
+
+    /// <summary>Settings of the embedded engine (<c>Threadline:Storage:Embedded</c>).</summary>
+    public EmbeddedStoreOptions Embedded { get; set; } = new();
 
     /// <summary>Settings of the memory engine (<c>Threadline:Storage:Memory</c>).</summary>
     public MemoryStoreOptions Memory { get; set; } = new();

@@ -96,6 +96,25 @@ public sealed class DurationSketch
         }
     }
 
+    /// <summary>
+    /// A sketch with the state an engine persisted from <see cref="Buckets"/>, <see cref="ZeroCount"/>
+    /// and <see cref="SumNanos"/>: it answers and merges exactly as the original did.
+    /// </summary>
+    public static DurationSketch Restore(long zeroCount, double sumNanos, IEnumerable<(int Index, long Count)> buckets)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(zeroCount);
+        ArgumentNullException.ThrowIfNull(buckets);
+        var sketch = new DurationSketch { ZeroCount = zeroCount, Count = zeroCount, SumNanos = sumNanos };
+        foreach (var (index, count) in buckets)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            if (count == 0) continue;
+            sketch.Count += count;
+            sketch.AddToBucket(index, count);
+        }
+        return sketch;
+    }
+
     /// <summary>The bucket a duration falls in.</summary>
     public static int IndexOf(ulong nanoseconds) => (int)Math.Ceiling(Math.Log(nanoseconds) / LogGamma);
 

@@ -7,7 +7,8 @@ namespace Threadline.Storage.Fetch;
 /// spans (and the query layer, when it re-checks an engine's superset) applies the same rules:
 /// integers and doubles compare numerically with each other, strings ordinally with strings
 /// only, bools, kinds and statuses by equality; a missing attribute or a value of another type
-/// satisfies no operator, not even <see cref="ConditionOperator.NotEqual"/>.
+/// satisfies no operator, not even <see cref="ConditionOperator.NotEqual"/>; an array matches
+/// when any element does (and always passes the negated operators, which the query layer decides).
 /// </summary>
 public static class ConditionEvaluator
 {
@@ -121,9 +122,22 @@ public static class ConditionEvaluator
             case AttributeType.Int: left = StaticValue.Int(value.AsInt()); break;
             case AttributeType.Double: left = StaticValue.Double(value.AsDouble()); break;
             case AttributeType.Bool: left = StaticValue.Bool(value.AsBool()); break;
+            case AttributeType.Array: return CompareArray(condition, value.AsArray());
             default: return false;
         }
         return Compare(condition, left);
+    }
+
+    // TraceQL matches arrays element-wise: = =~ < > … when any element does; != and !~ when no
+    // element equals (matches). The negated forms are left to the query layer: every array passes.
+    private static bool CompareArray(Condition condition, AttributeValue[] elements)
+    {
+        if (condition.Operator is ConditionOperator.NotEqual or ConditionOperator.NotRegex) return true;
+        foreach (var element in elements)
+        {
+            if (element.Type != AttributeType.Array && Compare(condition, element)) return true;
+        }
+        return false;
     }
 
     private static bool Compare(Condition condition, StaticValue left)

@@ -9,7 +9,8 @@ namespace Threadline.Cli.Tests.Query;
 /// </summary>
 public sealed class DemoEndToEndTests
 {
-    private static readonly string[] FreePorts = ["--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0", "--tempo-port", "0"];
+    // In memory: test processes share a working directory.
+    private static readonly string[] FreePorts = ["--storage", "memory", "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0", "--tempo-port", "0"];
     private static readonly TimeSpan DemoTimeout = TimeSpan.FromSeconds(90);
 
     [Fact]

@@ -11,6 +11,8 @@ internal static class TestServer
     public static ThreadlineOptions EphemeralOptions()
     {
         var options = new ThreadlineOptions();
+        // In memory: these servers share a working directory, and most tests are not about storage.
+        options.Storage.Engine = "memory";
         options.Receivers.OtlpGrpcPort = 0;
         options.Receivers.OtlpHttpPort = 0;
         options.Receivers.ZipkinPort = 0;

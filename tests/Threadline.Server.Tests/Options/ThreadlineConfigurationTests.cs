@@ -24,7 +24,8 @@ public sealed class ThreadlineConfigurationTests : IDisposable
         Assert.Equal(9411, options.Receivers.ZipkinPort);
         Assert.Equal(16686, options.Api.Port);
         Assert.Equal(16 * 1024 * 1024, options.Receivers.MaxRequestBodyBytes);
-        Assert.Equal("memory", options.Storage.Engine);
+        Assert.Equal("embedded", options.Storage.Engine);
+        Assert.Equal("./data", options.Storage.Embedded.DataDirectory);
     }
 
     [Fact]

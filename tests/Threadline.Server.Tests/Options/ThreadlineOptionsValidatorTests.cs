@@ -46,7 +46,7 @@ public sealed class ThreadlineOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:MaxQueuedSpans", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:Workers", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:RetryAfterSeconds", StringComparison.Ordinal));
-        Assert.Contains("Threadline:Storage:Engine must be one of: memory; got 'clickhouse'.", failures);
+        Assert.Contains("Threadline:Storage:Engine must be one of: embedded, memory; got 'clickhouse'.", failures);
         Assert.Contains(failures, f => f.StartsWith("Threadline:Storage:Memory:MaxSpans", StringComparison.Ordinal));
     }
 

@@ -66,4 +66,25 @@ public sealed class ConditionTests
 
         Assert.False(ConditionEvaluator.Matches(condition, span));
     }
+
+    [Theory]
+    [InlineData(ConditionOperator.Equal, "b", true)]
+    [InlineData(ConditionOperator.Equal, "z", false)]
+    [InlineData(ConditionOperator.Regex, "^c", true)]
+    [InlineData(ConditionOperator.Greater, "b", true)]
+    [InlineData(ConditionOperator.Less, "a", false)]
+    [InlineData(ConditionOperator.NotEqual, "b", true)]
+    [InlineData(ConditionOperator.NotRegex, "z", true)]
+    public void An_array_attribute_matches_when_any_element_does_and_always_passes_negations(ConditionOperator op, string operand, bool expected)
+    {
+        // TraceQL's array rule; the negated forms ("no element equals") are decided by the query layer.
+        var condition = new Condition(ConditionScope.Span, "tags", op, StaticValue.String(operand));
+        var span = new Span
+        {
+            TraceId = new TraceId(1, 1), SpanId = new SpanId(1), Name = "s",
+            Attributes = [new("tags", AttributeValue.FromArray(["a", "b", "c"]))],
+        };
+
+        Assert.Equal(expected, ConditionEvaluator.Matches(condition, span));
+    }
 }

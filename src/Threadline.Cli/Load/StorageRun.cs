@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Threadline.Cli.Load;
+
+/// <summary>What a storage run does, for every server it starts.</summary>
+/// <param name="DataDirectory">Where the embedded engine writes; loadgen deletes it afterwards unless the user named it.</param>
+internal sealed record StorageRunSettings(
+    LoadProtocol Protocol,
+    int Concurrency,
+    int SpansPerRequest,
+    long Spans,
+    int Queries,
+    TimeSpan MaxIngestDuration,
+    TimeSpan QueryBudgetPerKind,
+    string DataDirectory);
+
+/// <summary>A restarted server: how long until it was ready and until a stored trace answered.</summary>
+internal sealed record RestartFigures(TimeSpan Stop, TimeSpan Ready, TimeSpan? FirstTrace, int Checked, int Missing, long PeakMemoryBytes);
+
+/// <summary>Everything measured for one storage choice.</summary>
+/// <param name="Ingest">The pregenerated part, sent as fast as the server takes it: the ingest rate.</param>
+/// <param name="Fill">The rest, generated while sending (the generator shares the cores); null when everything was pregenerated.</param>
+/// <param name="DiskBytes">The data directory's size after a clean stop (files' lengths summed); null for engines without one.</param>
+internal sealed record StorageFigures(
+    StorageChoice Storage,
+    LoadResult Ingest,
+    LoadResult? Fill,
+    long PeakMemoryBytes,
+    IReadOnlyList<QueryFigures> Queries,
+    long? DiskBytes,
+    RestartFigures? Restart)
+{
+    public long StoredSpans => Ingest.AcceptedSpans + (Fill?.AcceptedSpans ?? 0);
+
+    public double? BytesPerSpan => DiskBytes is { } bytes && StoredSpans > 0 ? (double)bytes / StoredSpans : null;
+}
+
+/// <summary>
+/// One server per storage choice, in turn, on the same data: ingest (a pregenerated part timed,
+/// then the rest), queries, then for the embedded engine a clean stop, the size of its data
+/// directory and a timed restart on it. Everything on 127.0.0.1, bounded by span count and time.
+/// </summary>
+internal static class StorageRun
+{
+    /// <summary>How long a server may take to flush and stop on SIGTERM, or to open its data on restart.</summary>
+    private static readonly TimeSpan StopGrace = TimeSpan.FromMinutes(3);
+
+    private static readonly TimeSpan OpenGrace = TimeSpan.FromMinutes(5);
+
+    /// <param name="pregenerated">The timed part of the data, the same bodies for every server.</param>
+    /// <param name="rest">The rest of the data for one server, skipping what <paramref name="pregenerated"/> holds; null when there is none.</param>
+    public static async Task<StorageFigures> RunAsync(
+        StorageChoice storage, StorageRunSettings settings, IReadOnlyList<LoadRequest> pregenerated, Func<ILoadRequestSource>? rest,
+        TextWriter progress, CancellationToken cancellationToken)
+    {
+        var arguments = storage.ServeArguments(settings.Spans, settings.DataDirectory);
+        progress.WriteLine($"[{storage.Name()}] starting threadline serve {string.Join(' ', arguments)}");
+        var server = await ServerProcess.StartAsync(arguments, cancellationToken, OpenGrace).ConfigureAwait(false);
+        try
+        {
+            var target = server.Target(settings.Protocol);
+            var deadline = Stopwatch.StartNew();
+            var ingest = await LoadRunner.RunAsync(target, new PregeneratedRequests(pregenerated), settings.Concurrency,
+                settings.MaxIngestDuration, long.MaxValue, cancellationToken, retryRefused: true).ConfigureAwait(false);
+            progress.WriteLine($"[{storage.Name()}] ingest: {ingest.AcceptedSpans:N0} spans in {ingest.Elapsed.TotalSeconds:0.0} s, {ingest.SpansPerSecond:N0} spans/s");
+
+            LoadResult? fill = null;
+            var left = settings.MaxIngestDuration - deadline.Elapsed;
+            if (rest is not null && left > TimeSpan.Zero)
+            {
+                fill = await LoadRunner.RunAsync(target, rest(), settings.Concurrency, left, long.MaxValue, cancellationToken, retryRefused: true).ConfigureAwait(false);
+                progress.WriteLine($"[{storage.Name()}] fill: {fill.AcceptedSpans:N0} more spans in {fill.Elapsed.TotalSeconds:0.0} s, {fill.SpansPerSecond:N0} spans/s (generating while sending)");
+            }
+            var peak = server.PeakMemoryBytes();
+            var probes = ingest.Probes.Concat(fill?.Probes ?? []).ToList();
+
+            if (storage == StorageChoice.DecodeOnly || settings.Queries == 0)
+                return new StorageFigures(storage, ingest, fill, peak, [], null, null);
+
+            using var queries = new QueryPhase(server.ApiEndpoint, probes, settings.Queries, settings.QueryBudgetPerKind, seed: 23);
+            progress.WriteLine($"[{storage.Name()}] queries: {settings.Queries} of each kind on {probes.Count:N0} acknowledged traces");
+            var queryFigures = await queries.RunAsync(cancellationToken).ConfigureAwait(false);
+            if (storage != StorageChoice.Embedded)
+                return new StorageFigures(storage, ingest, fill, peak, queryFigures, null, null);
+
+            var stop = await server.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
+            var disk = DirectorySize(settings.DataDirectory);
+            progress.WriteLine($"[{storage.Name()}] stopped in {stop.TotalSeconds:0.0} s; {disk:N0} bytes in {settings.DataDirectory}; restarting on it");
+            var restart = await RestartAsync(arguments, probes, settings, stop, cancellationToken).ConfigureAwait(false);
+            return new StorageFigures(storage, ingest, fill, peak, queryFigures, disk, restart);
+        }
+        finally
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<RestartFigures> RestartAsync(string[] arguments, List<TraceProbe> probes, StorageRunSettings settings, TimeSpan stop, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var server = await ServerProcess.StartAsync(arguments, cancellationToken, OpenGrace).ConfigureAwait(false);
+        var ready = clock.Elapsed;
+        using var queries = new QueryPhase(server.ApiEndpoint, probes, settings.Queries, settings.QueryBudgetPerKind, seed: 29);
+        TimeSpan? firstTrace = null;
+        if (probes.Count > 0 && await queries.WaitForTraceAsync(probes[0], OpenGrace, cancellationToken).ConfigureAwait(false) is not null)
+            firstTrace = clock.Elapsed;
+        var (checkedCount, missing) = await queries.CountMissingAsync(200, cancellationToken).ConfigureAwait(false);
+        var peak = server.PeakMemoryBytes();
+        await server.StopAsync(StopGrace, cancellationToken).ConfigureAwait(false);
+        return new RestartFigures(stop, ready, firstTrace, checkedCount, missing, peak);
+    }
+
+    /// <summary>The summed length of every file under <paramref name="directory"/>.</summary>
+    public static long DirectorySize(string directory) =>
+        Directory.Exists(directory)
+            ? new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
+            : 0;
+}

@@ -1,0 +1,21 @@
+namespace Threadline.Storage.Embedded.Format;
+
+/// <summary>
+/// The on-disk format versions of the embedded engine's files. A file written with a version
+/// this build does not know is refused (<see cref="UnsupportedFormatVersionException"/>),
+/// never guessed at. Raise a version whenever a reader of the old one would misread the new.
+/// </summary>
+public static class StorageFormat
+{
+    /// <summary>The version of a block (data.parquet, index.bin, meta.json), see docs/storage-format.md.</summary>
+    public const int BlockFormatVersion = 1;
+
+    /// <summary>The version of the write-ahead log's segment files.</summary>
+    public const int WalFormatVersion = 1;
+
+    /// <summary>Block versions this build reads.</summary>
+    public static IReadOnlyList<int> ReadableBlockVersions { get; } = [BlockFormatVersion];
+
+    /// <summary>Write-ahead log versions this build reads.</summary>
+    public static IReadOnlyList<int> ReadableWalVersions { get; } = [WalFormatVersion];
+}
