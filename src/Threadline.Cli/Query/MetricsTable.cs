@@ -20,7 +20,8 @@ internal static class MetricsTable
             console.WriteLine("No series: nothing matched in the range.");
             return;
         }
-        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.Simple);
+        // Plain output is for pipes and files: columns without box lines.
+        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.None);
         table.AddColumn("series");
         table.AddColumn("over time");
         table.AddColumn(new TableColumn("min").RightAligned());

@@ -14,7 +14,8 @@ internal static class SearchTable
             return;
         }
 
-        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.Simple);
+        // Plain output is for pipes and files: columns without box lines.
+        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.None);
         table.AddColumn("trace id");
         table.AddColumn("root");
         table.AddColumn("start (UTC)");

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Core.Model;
 using Threadline.Server.Hosting;
-using Threadline.Server.Options;
 using Threadline.Storage;
 
 namespace Threadline.Cli.Tests.Query;
@@ -14,7 +13,7 @@ public sealed class TraceCommandTests
     [Fact]
     public async Task Waterfall_shows_the_span_tree_with_bars_durations_services_and_errors()
     {
-        await using var server = await StartServerAsync();
+        await using var server = await InProcessServer.StartAsync();
         var spans = CheckoutTrace();
         await server.Services.GetRequiredService<ITraceStore>().AppendAsync(spans, CancellationToken.None);
 
@@ -38,7 +37,7 @@ public sealed class TraceCommandTests
     [Fact]
     public async Task Unknown_trace_is_reported_with_exit_code_1()
     {
-        await using var server = await StartServerAsync();
+        await using var server = await InProcessServer.StartAsync();
 
         var (exitCode, output, error) = await QueryCommandTests.RunAsync("trace", "abc", "--server", server.ApiEndpoint.ToString());
 
@@ -58,16 +57,6 @@ public sealed class TraceCommandTests
         var ordered = Cli.Query.TraceWaterfall.InTreeOrder(spans);
 
         Assert.Equal(["s1", "└─ s4", "s5", "s2", "└─ s3"], ordered.Select(o => o.Prefix + o.Span.Name));
-    }
-
-    private static Task<ThreadlineServer> StartServerAsync()
-    {
-        var options = new ThreadlineOptions();
-        options.Receivers.OtlpGrpcPort = 0;
-        options.Receivers.OtlpHttpPort = 0;
-        options.Receivers.ZipkinPort = 0;
-        options.Api.Port = 0;
-        return ThreadlineServer.StartAsync(options);
     }
 
     private static Span[] CheckoutTrace()
