@@ -20,8 +20,7 @@ internal static class MetricsTable
             console.WriteLine("No series: nothing matched in the range.");
             return;
         }
-        // Plain output is for pipes and files: columns without box lines.
-        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.None);
+        var table = Terminal.Table(console);
         table.AddColumn("series");
         table.AddColumn("over time");
         table.AddColumn(new TableColumn("min").RightAligned());
@@ -37,6 +36,7 @@ internal static class MetricsTable
                 values.Count == 0 ? "-" : Number(values.Max()),
                 series.Samples.Count == 0 ? "-" : Number(series.Samples[^1].Value));
         }
+        Terminal.Spread(table, console);
         console.Write(table);
     }
 

@@ -14,8 +14,7 @@ internal static class SearchTable
             return;
         }
 
-        // Plain output is for pipes and files: columns without box lines.
-        var table = new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.None);
+        var table = Terminal.Table(console);
         table.AddColumn("trace id");
         table.AddColumn("root");
         table.AddColumn("start (UTC)");
@@ -40,6 +39,7 @@ internal static class SearchTable
                 errors,
                 hit.Matched.ToString(CultureInfo.InvariantCulture));
         }
+        Terminal.Spread(table, console);
         console.Write(table);
         console.WriteLine($"{results.Traces.Count} trace(s); the server inspected {results.InspectedTraces:N0} traces, {results.InspectedSpans:N0} spans.");
     }

@@ -26,6 +26,17 @@ internal static class Terminal
         return console;
     }
 
+    /// <summary>A table: boxed on a terminal; plain output (pipes, files) gets columns without box lines.</summary>
+    public static Table Table(IAnsiConsole console) =>
+        new Table().Border(console.Profile.Capabilities.Ansi ? TableBorder.Rounded : TableBorder.None);
+
+    /// <summary>Without box lines, two spaces keep the columns apart; call once every column is added.</summary>
+    public static void Spread(Table table, IAnsiConsole console)
+    {
+        if (console.Profile.Capabilities.Ansi) return;
+        foreach (var column in table.Columns) column.Padding = new Padding(0, 0, 2, 0);
+    }
+
     /// <summary>A duration as people read it: 850 µs, 12.3 ms, 4.56 s, 2m03s.</summary>
     public static string Duration(double nanos) => nanos switch
     {

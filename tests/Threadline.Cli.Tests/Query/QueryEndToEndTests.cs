@@ -28,6 +28,24 @@ public sealed class QueryEndToEndTests
     }
 
     [Fact]
+    public async Task A_metrics_query_shows_one_series_per_group_with_its_largest_value()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        var start = (ulong)DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds() * 1_000_000;
+        await server.Services.GetRequiredService<ITraceStore>().AppendAsync([.. Trace(start, true), .. Trace(start, false)], CancellationToken.None);
+
+        var (exitCode, output, error) = await QueryCommandTests.RunAsync(
+            "query", "{ } | count_over_time() by (resource.service.name)", "--since", "1h", "--server", server.ApiEndpoint.ToString());
+
+        Assert.True(exitCode == 0, error);
+        // Both traces start in one step: api-gateway has 4 spans there, payments 2.
+        var gateway = Assert.Single(output.Split('\n'), line => line.StartsWith("{resource.service.name=\"api-gateway\"}", StringComparison.Ordinal));
+        var payments = Assert.Single(output.Split('\n'), line => line.StartsWith("{resource.service.name=\"payments\"}", StringComparison.Ordinal));
+        Assert.Equal("4", gateway.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]);
+        Assert.Equal("2", payments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^2]);
+    }
+
+    [Fact]
     public async Task A_syntax_error_from_the_engine_is_shown_under_the_query_with_a_caret()
     {
         await using var server = await InProcessServer.StartAsync();
