@@ -25,6 +25,9 @@ internal static partial class QueryCommand
     private const int MaxLimit = 10_000;
     private const ulong DefaultSinceNanos = 3_600_000_000_000;
 
+    // Traces read for their span and error counts when the search answer lacks serviceStats; rows past it show "-".
+    private const int MaxTracesCounted = 100;
+
     public static Command Create()
     {
         var query = new Argument<string>("traceql")
@@ -113,13 +116,14 @@ internal static partial class QueryCommand
     private static partial Regex MetricsStage();
 
     // A search hit says how many spans matched, not how many the trace has or how many failed;
-    // unless the server sent Tempo's serviceStats, the trace itself is read for those.
+    // unless the server sent Tempo's serviceStats, the trace itself is read for those (for the
+    // first MaxTracesCounted rows, so that a large --limit stays one search and a bounded tail).
     private static async Task<IReadOnlyList<SearchHit>> WithCountsAsync(ServerClient client, IReadOnlyList<SearchHit> hits, CancellationToken cancellationToken)
     {
         var counted = new List<SearchHit>(hits.Count);
         foreach (var hit in hits)
         {
-            if (hit.SpanCount is not null || !JaegerIds.TryParseTraceId(hit.TraceId, out var traceId))
+            if (hit.SpanCount is not null || counted.Count >= MaxTracesCounted || !JaegerIds.TryParseTraceId(hit.TraceId, out var traceId))
             {
                 counted.Add(hit);
                 continue;

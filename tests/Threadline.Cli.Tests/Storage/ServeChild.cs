@@ -31,7 +31,7 @@ internal sealed partial class ServeChild : IAsyncDisposable
         string[] arguments =
         [
             "serve", "--storage", "embedded", "--data-dir", dataDirectory, "--log-level", "Warning",
-            "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0",
+            "--otlp-grpc-port", "0", "--otlp-http-port", "0", "--zipkin-port", "0", "--api-port", "0", "--tempo-port", "0",
             .. configFile is null ? Array.Empty<string>() : ["--config", configFile],
         ];
         var process = ThreadlineProcess.Start(arguments);
