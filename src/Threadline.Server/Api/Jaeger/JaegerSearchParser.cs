@@ -7,7 +7,7 @@ using Threadline.Storage;
 namespace Threadline.Server.Api.Jaeger;
 
 /// <summary>What a Jaeger v1 <c>GET /api/traces</c> asks for: a search, or (with <c>traceID</c>) these traces.</summary>
-internal sealed record JaegerTraceSearch(TraceQuery Query, IReadOnlyList<TraceId> TraceIds, ulong StartUnixNano, ulong EndUnixNano);
+internal sealed record JaegerTraceSearch(TraceQuery Query, IReadOnlyList<TraceId> TraceIds);
 
 /// <summary>
 /// Reads the parameters of Jaeger's v1 trace search as the Jaeger UI sends them: <c>service</c>,
@@ -97,7 +97,7 @@ internal static class JaegerSearchParser
             if (!traceIds.Contains(traceId)) traceIds.Add(traceId);
         }
 
-        search = new JaegerTraceSearch(query, traceIds, start, end);
+        search = new JaegerTraceSearch(query, traceIds);
         return true;
     }
 
