@@ -24,6 +24,8 @@ internal static class ThreadlineCli
     {
         var root = new RootCommand("Threadline: a distributed tracing backend and its tools.");
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(LoadgenCommand.Create());
         // Listed for help only; RunAsync hands both on before parsing.
         root.Subcommands.Add(DemoCommand.Create());

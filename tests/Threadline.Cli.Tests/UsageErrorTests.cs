@@ -18,8 +18,14 @@ public sealed class UsageErrorTests
     [InlineData("bad value type", "threadline loadgen: --concurrency takes a whole number; got 'many'", "loadgen", "--concurrency", "many")]
     [InlineData("out of range", "threadline loadgen: --rounds must be between 1 and 20", "loadgen", "--rounds", "0")]
     [InlineData("missing value", "threadline loadgen: --duration needs a value: a number", "loadgen", "--duration")]
-    [InlineData("no command", "threadline: a command is needed: serve, loadgen, demo, help")]
-    [InlineData("unknown command", "threadline: unknown command 'demo-service'; the commands are serve, loadgen, demo, help", "demo-service", "--help")]
+    [InlineData("no command", "threadline: a command is needed: serve, query, trace, loadgen, demo, help")]
+    [InlineData("unknown command", "threadline: unknown command 'demo-service'; the commands are serve, query, trace, loadgen, demo, help", "demo-service", "--help")]
+    [InlineData("missing argument", "threadline query: <traceql> is missing", "query")]
+    [InlineData("bad duration", "threadline query: --since must be a positive duration such as 15m, 1h or 24h; got 'soon'", "query", "{ }", "--since", "soon")]
+    [InlineData("out of range", "threadline query: --limit must be between 1 and 10000; got 0", "query", "{ }", "--limit", "0")]
+    [InlineData("bad format", "threadline query: --output", "query", "{ }", "--output", "yaml")]
+    [InlineData("bad url", "threadline query: --server must be an http:// or https:// URL", "query", "{ }", "--server", "localhost")]
+    [InlineData("bad trace id", "threadline trace: <trace-id> must be 1 to 32 hex digits, not all zero; got 'xyz'", "trace", "xyz")]
     public async Task A_mistake_is_one_line_naming_the_flag_with_exit_code_2(string mistake, string expected, params string[] arguments)
     {
         var (exitCode, output, error) = await RunAsync(arguments);
@@ -50,6 +56,8 @@ public sealed class UsageErrorTests
     [Theory]
     [InlineData("serve", " serve [options]", "--otlp-grpc-port")]
     [InlineData("loadgen", " loadgen [options]", "--spans-per-request")]
+    [InlineData("query", " query <traceql> [options]", "--since")]
+    [InlineData("trace", " trace <trace-id> [options]", "--server")]
     public async Task Help_command_prints_that_commands_help(string command, string usage, string option)
     {
         var (exitCode, output, error) = await RunAsync("help", command);
@@ -67,7 +75,7 @@ public sealed class UsageErrorTests
         var (exitCode, output, _) = await RunAsync("help");
 
         Assert.Equal(0, exitCode);
-        Assert.All(new[] { "serve", "loadgen", "demo", "help" }, command => Assert.Contains($"  {command}", output, StringComparison.Ordinal));
+        Assert.All(new[] { "serve", "query", "trace", "loadgen", "demo", "help" }, command => Assert.Contains($"  {command}", output, StringComparison.Ordinal));
     }
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)

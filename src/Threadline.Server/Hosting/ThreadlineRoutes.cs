@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
@@ -76,6 +77,8 @@ internal static class ThreadlineRoutes
         var traceql = services.GetRequiredService<TraceQLEndpoints>();
         api.MapGet("/traceql", traceql.SearchAsync);
         api.MapGet("/traceql/metrics", traceql.MetricsAsync);
+
+        JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 
         var metrics = services.GetRequiredService<MetricsEndpoint>();
         app.MapGet(MetricsEndpoint.Path, metrics.HandleAsync).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api));

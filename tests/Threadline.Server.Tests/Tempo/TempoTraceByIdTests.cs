@@ -114,7 +114,8 @@ public sealed class TempoTraceByIdTests
     {
         await using var server = await StartWithTraceAsync();
 
-        using var onApiPort = await HttpTestClient.GetAsync(server.ApiEndpoint, "/api/traces/2f3e0cee77ae5dc9");
+        // /api/traces/{id} on the API port is the Jaeger-compatible API's; /api/v2/traces is Tempo's alone.
+        using var onApiPort = await HttpTestClient.GetAsync(server.ApiEndpoint, "/api/v2/traces/2f3e0cee77ae5dc9");
 
         Assert.Equal(HttpStatusCode.NotFound, onApiPort.StatusCode);
         Assert.Contains($"the Tempo-compatible API for Grafana on :{server.TempoEndpoint.Port}", await onApiPort.Content.ReadAsStringAsync(), StringComparison.Ordinal);
