@@ -6,7 +6,7 @@ using Threadline.Storage.Fetch;
 namespace Threadline.Storage.Embedded.Blocks;
 
 /// <summary>
-/// The hashes a row group's value bloom holds: one per (attribute key, scalar value) on its spans,
+/// The hashes a row group's value bloom holds: one per (attribute key, scalar value or scalar array element) on its spans,
 /// resources, events and links, plus span names and services. Scopes are not told apart (a
 /// superset is allowed). Integers and doubles hash as the double they compare as, so that
 /// <c>500</c> finds <c>500.0</c> as <see cref="ConditionEvaluator"/> would.
@@ -57,11 +57,24 @@ internal static class ValueKeys
     {
         foreach (var attribute in attributes)
         {
-            var value = attribute.Value;
-            if (value.Type == AttributeType.Int) value = AttributeValue.FromDouble(value.AsInt());
-            if (value.Type is AttributeType.String or AttributeType.Double or AttributeType.Bool)
-                into.Add(Hash(attribute.Key, value));
+            // An array matches a condition when any element does (ConditionEvaluator), so each
+            // scalar element is indexed under the array's key.
+            if (attribute.Value.Type == AttributeType.Array)
+            {
+                foreach (var element in attribute.Value.AsArray()) AddScalar(into, attribute.Key, element);
+            }
+            else
+            {
+                AddScalar(into, attribute.Key, attribute.Value);
+            }
         }
+    }
+
+    private static void AddScalar(HashSet<ulong> into, string key, AttributeValue value)
+    {
+        if (value.Type == AttributeType.Int) value = AttributeValue.FromDouble(value.AsInt());
+        if (value.Type is AttributeType.String or AttributeType.Double or AttributeType.Bool)
+            into.Add(Hash(key, value));
     }
 
     private static ulong Hash(string key, AttributeValue value)
