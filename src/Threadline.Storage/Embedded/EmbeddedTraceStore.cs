@@ -345,7 +345,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         CloseSegment();
         lock (_stateLock)
         {
-            _state = state with { Active = new Head.Head(_nextSegment, _headOptions), Frozen = state.Frozen.Add(state.Active) };
+            // Re-read under the lock: a cut, compaction or retention may have swapped the state
+            // while the segment was closing, and building on the stale copy would undo it
+            // (bringing back retired, disposed blocks). Only the log writer changes Active.
+            var current = _state;
+            _state = current with { Active = new Head.Head(_nextSegment, _headOptions), Frozen = current.Frozen.Add(current.Active) };
         }
         _maintenanceSignal.Release();
     }
