@@ -127,7 +127,7 @@ internal static class ServeCommand
 
         await using (server.ConfigureAwait(false))
         {
-            await console.Output.WriteLineAsync(ReadyMessage.Format(server.OtlpGrpcEndpoint, server.OtlpHttpEndpoint, server.ZipkinEndpoint, server.ApiEndpoint)).ConfigureAwait(false);
+            await console.Output.WriteLineAsync(ReadyMessage.Format(server.OtlpGrpcEndpoint, server.OtlpHttpEndpoint, server.ZipkinEndpoint, server.ApiEndpoint, server.TempoEndpoint)).ConfigureAwait(false);
             // Flushed even when a stop is already requested: the line is the promise that the server was up.
             await console.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             var demo = withDemo ? await StartDemoAsync(server, console).ConfigureAwait(false) : null;

@@ -28,10 +28,13 @@ public sealed partial class ServeCommandTests
         Assert.EndsWith("/v1/traces", otlpHttp.AbsolutePath, StringComparison.Ordinal);
         Assert.Equal("http", Url(ready, "OTLP/gRPC ").Scheme);
         Assert.EndsWith("/api/v2/spans", Url(ready, "Zipkin ").AbsolutePath, StringComparison.Ordinal);
+        var tempo = Url(ready, "Tempo API for Grafana ");
 
         using var http = new HttpClient();
         // Printed only when every listener is up: the API answers ready at once.
         using (var readyz = await http.GetAsync(new Uri(api, "/readyz"))) Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
+        // Grafana's Tempo data source first asks the printed address for the build info.
+        using (var buildInfo = await http.GetAsync(new Uri(tempo, "/api/status/buildinfo"))) Assert.Equal(HttpStatusCode.OK, buildInfo.StatusCode);
         // The suggested curl posts to the printed OTLP/HTTP address, and reads back from the printed API.
         Assert.Contains($"curl -s {otlpHttp} -H 'Content-Type: application/json' -d '{FirstSpan.Body}'", next, StringComparison.Ordinal);
         Assert.EndsWith($"curl -s {new Uri(api, "/api/v1/traces/" + FirstSpan.TraceId)}", next, StringComparison.Ordinal);
