@@ -41,7 +41,10 @@ public sealed partial class EmbeddedTraceStore
         using var view = AcquireView();
 
         // Candidates: traces with a span that may match, with the start of what was seen of
-        // them, newest first. Each is then checked on its whole trace until the limit is met.
+        // them. They are checked on their whole trace newest first until the limit is met. The
+        // heads are the newest data; blocks are read newest first, and the reading stops once
+        // `limit` traces are confirmed that start after everything the unread blocks hold (a
+        // trace found only there starts no later than their newest span).
         var candidates = new Dictionary<TraceId, ulong>();
         foreach (var head in view.Heads)
         {
@@ -49,23 +52,36 @@ public sealed partial class EmbeddedTraceStore
                 Candidate(candidates, summary.TraceId, summary.StartTimeUnixNano);
         }
         var request = SearchHints(query);
-        foreach (var block in view.Blocks)
+        var blocks = view.Blocks.OrderByDescending(b => b.Block.Meta.MaxStartUnixNano).ToArray();
+        var limit = query.EffectiveLimit;
+        var confirmed = new List<TraceSummary>();
+        var checkedTraces = new HashSet<TraceId>();
+        for (var next = 0; ; next++)
         {
-            foreach (var piece in FetchBlock(block, request, cancellationToken))
+            // A trace not yet a candidate has its matching spans only in unread blocks, so it
+            // starts no later than their newest span; a candidate starts no later than the
+            // earliest piece seen of it. Confirm candidates newest first while one could still
+            // enter the newest `limit`; stop reading once nothing unread or unconfirmed can.
+            var settled = next == blocks.Length;
+            var bound = settled ? 0 : blocks[next].Block.Meta.MaxStartUnixNano;
+            foreach (var (traceId, seenStart) in candidates.OrderByDescending(c => c.Value).ThenBy(c => c.Key))
+            {
+                if (seenStart <= Math.Max(bound, LimitthStart())) break;
+                if (!checkedTraces.Add(traceId)) continue;
+                var spans = await WholeTraceAsync(view, traceId, null, cancellationToken).ConfigureAwait(false);
+                if (spans.Count == 0 || !spans.Any(filter.Matches)) continue;
+                confirmed.Add(TraceSummarizer.Summarize(traceId, spans));
+            }
+            if (settled || (confirmed.Count >= limit && LimitthStart() >= bound)) break;
+            foreach (var piece in FetchBlock(blocks[next], request, cancellationToken))
                 Candidate(candidates, piece.Spanset.TraceId, piece.Spanset.TraceStartUnixNano);
         }
+        confirmed.Sort(static (a, b) => b.StartTimeUnixNano != a.StartTimeUnixNano ? b.StartTimeUnixNano.CompareTo(a.StartTimeUnixNano) : a.TraceId.CompareTo(b.TraceId));
+        return confirmed.Count > limit ? confirmed[..limit] : confirmed;
 
-        var limit = query.EffectiveLimit;
-        var results = new List<TraceSummary>();
-        foreach (var (traceId, _) in candidates.OrderByDescending(c => c.Value).ThenBy(c => c.Key))
-        {
-            var spans = await WholeTraceAsync(view, traceId, null, cancellationToken).ConfigureAwait(false);
-            if (spans.Count == 0 || !spans.Any(filter.Matches)) continue;
-            results.Add(TraceSummarizer.Summarize(traceId, spans));
-            if (results.Count == limit) break;
-        }
-        results.Sort(static (a, b) => b.StartTimeUnixNano != a.StartTimeUnixNano ? b.StartTimeUnixNano.CompareTo(a.StartTimeUnixNano) : a.TraceId.CompareTo(b.TraceId));
-        return results;
+        // The start of the limit-th newest confirmed trace; 0 while fewer are confirmed.
+        ulong LimitthStart() =>
+            confirmed.Count < limit ? 0 : confirmed.Select(t => t.StartTimeUnixNano).OrderDescending().ElementAt(limit - 1);
 
         static void Candidate(Dictionary<TraceId, ulong> candidates, TraceId id, ulong start)
         {
@@ -441,6 +457,10 @@ public sealed partial class EmbeddedTraceStore
         var conditions = new List<Condition>();
         if (query.ServiceName is { } service) conditions.Add(new Condition(ConditionScope.Intrinsic, Intrinsics.ServiceName, ConditionOperator.Equal, StaticValue.String(service)));
         if (query.SpanName is { } name) conditions.Add(new Condition(ConditionScope.Intrinsic, Intrinsics.Name, ConditionOperator.Equal, StaticValue.String(name)));
+        foreach (var (key, text) in query.Attributes)
+        {
+            if (OnlyAStringHasText(text)) conditions.Add(new Condition(ConditionScope.Any, key, ConditionOperator.Equal, StaticValue.String(text)));
+        }
         return new FetchSpansRequest
         {
             StartTimeUnixNano = query.StartTimeUnixNano,
@@ -449,6 +469,20 @@ public sealed partial class EmbeddedTraceStore
             Conditions = conditions,
             AllConditions = true,
         };
+    }
+
+    // A search tag matches an attribute by its text (SpanFilter), so "500" also finds the integer
+    // 500. A hint must never lose a match: the tag becomes a string condition (which the value
+    // blooms prune with) only when no other type's text could equal it: not a number, bool,
+    // array, key-value list or base64 bytes, and not empty.
+    private static bool OnlyAStringHasText(string text)
+    {
+        if (text.Length == 0 || text[0] is '[' or '{') return false;
+        if (text is "true" or "false") return false;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)) return false;
+        if (text is "NaN" or "Infinity" or "-Infinity") return false;
+        Span<byte> scratch = stackalloc byte[256];
+        return !(text.Length % 4 == 0 && (text.Length > 340 || Convert.TryFromBase64String(text, scratch, out _)));
     }
 
     private enum RangeCoverage { None, Part, Whole }
