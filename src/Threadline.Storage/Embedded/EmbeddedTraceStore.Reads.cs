@@ -251,7 +251,7 @@ public sealed partial class EmbeddedTraceStore
     public async ValueTask<IReadOnlyList<string>> GetAttributeKeysAsync(CatalogRequest request, ConditionScope scope, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        CheckCatalogScope(scope);
+        SpanMatching.CheckCatalogScope(scope);
         if (!request.Tenant.IsSingle) return [];
         using var view = AcquireView();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -270,7 +270,7 @@ public sealed partial class EmbeddedTraceStore
                 case RangeCoverage.Part:
                     foreach (var span in FullSpansIn(block, request, cancellationToken))
                     {
-                        foreach (var attributes in AttributesIn(span, scope))
+                        foreach (var attributes in SpanMatching.AttributesIn(span, scope))
                         {
                             foreach (var attribute in attributes) keys.Add(attribute.Key);
                         }
@@ -285,7 +285,7 @@ public sealed partial class EmbeddedTraceStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(key);
-        CheckCatalogScope(scope);
+        SpanMatching.CheckCatalogScope(scope);
         if (limit <= 0 || !request.Tenant.IsSingle) return [];
         using var view = AcquireView();
         var values = new HashSet<AttributeValue>();
@@ -497,33 +497,4 @@ public sealed partial class EmbeddedTraceStore
 
     private static Operation[] SortOperations(HashSet<Operation> operations) =>
         [.. operations.OrderBy(o => o.Name, StringComparer.Ordinal).ThenBy(o => o.Kind)];
-
-    private static void CheckCatalogScope(ConditionScope scope)
-    {
-        if (scope == ConditionScope.Intrinsic)
-            throw new ArgumentException("Intrinsic fields are not attributes: list services and operations instead.", nameof(scope));
-    }
-
-    private static IEnumerable<KeyValue[]> AttributesIn(Span span, ConditionScope scope)
-    {
-        switch (scope)
-        {
-            case ConditionScope.Any:
-                yield return span.Attributes;
-                yield return span.Resource.Attributes;
-                break;
-            case ConditionScope.Span:
-                yield return span.Attributes;
-                break;
-            case ConditionScope.Resource:
-                yield return span.Resource.Attributes;
-                break;
-            case ConditionScope.Event:
-                foreach (var e in span.Events) yield return e.Attributes;
-                break;
-            case ConditionScope.Link:
-                foreach (var link in span.Links) yield return link.Attributes;
-                break;
-        }
-    }
 }

@@ -44,8 +44,8 @@ public sealed partial class MemoryTraceStore
             List<SpansetSpan>? matches = null;
             foreach (var span in candidate.Snapshot.AsSpan())
             {
-                if (!request.InRange(span.StartTimeUnixNano) || !Passes(filters, request.AllConditions, span)) continue;
-                (matches ??= []).Add(ToSpansetSpan(span, request.Conditions));
+                if (!request.InRange(span.StartTimeUnixNano) || !SpanMatching.Passes(filters, request.AllConditions, span)) continue;
+                (matches ??= []).Add(SpanMatching.ToSpansetSpan(span, request.Conditions));
             }
             if (matches is null) continue;
 
@@ -84,11 +84,11 @@ public sealed partial class MemoryTraceStore
 
     public ValueTask<IReadOnlyList<string>> GetAttributeKeysAsync(CatalogRequest request, ConditionScope scope, CancellationToken cancellationToken)
     {
-        CheckCatalogScope(scope);
+        SpanMatching.CheckCatalogScope(scope);
         var keys = new HashSet<string>(StringComparer.Ordinal);
         foreach (var span in SpansIn(request, cancellationToken))
         {
-            foreach (var attributes in AttributesIn(span, scope))
+            foreach (var attributes in SpanMatching.AttributesIn(span, scope))
             {
                 foreach (var attribute in attributes) keys.Add(attribute.Key);
             }
@@ -99,12 +99,12 @@ public sealed partial class MemoryTraceStore
     public ValueTask<IReadOnlyList<AttributeValue>> GetAttributeValuesAsync(CatalogRequest request, ConditionScope scope, string key, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        CheckCatalogScope(scope);
+        SpanMatching.CheckCatalogScope(scope);
         if (limit <= 0) return ValueTask.FromResult<IReadOnlyList<AttributeValue>>([]);
         var values = new HashSet<AttributeValue>();
         foreach (var span in SpansIn(request, cancellationToken))
         {
-            foreach (var attributes in AttributesIn(span, scope))
+            foreach (var attributes in SpanMatching.AttributesIn(span, scope))
             {
                 foreach (var attribute in attributes)
                 {
@@ -164,68 +164,6 @@ public sealed partial class MemoryTraceStore
         return Overlapping(request.StartTimeUnixNano, end)
             .SelectMany(c => c.Snapshot.AsSegment())
             .Where(s => request.InRange(s.StartTimeUnixNano));
-    }
-
-    private static bool Passes(Condition[] filters, bool all, Span span)
-    {
-        if (filters.Length == 0) return true;
-        foreach (var condition in filters)
-        {
-            if (ConditionEvaluator.Matches(condition, span) != all) return !all;
-        }
-        return all;
-    }
-
-    private static SpansetSpan ToSpansetSpan(Span span, IReadOnlyList<Condition> conditions)
-    {
-        List<FetchedAttribute>? fetched = null;
-        foreach (var condition in conditions)
-        {
-            if (condition.Scope == ConditionScope.Intrinsic) continue;
-            if (ConditionEvaluator.TryFetch(condition, span, out var value))
-                (fetched ??= []).Add(new FetchedAttribute(condition.Scope, condition.Name, value));
-        }
-        return new SpansetSpan
-        {
-            SpanId = span.SpanId,
-            ParentSpanId = span.ParentSpanId,
-            Name = span.Name,
-            ServiceName = span.ServiceName,
-            Kind = span.Kind,
-            Status = span.Status,
-            StartTimeUnixNano = span.StartTimeUnixNano,
-            DurationNanos = span.DurationNanos,
-            Attributes = (IReadOnlyList<FetchedAttribute>?)fetched ?? [],
-        };
-    }
-
-    private static void CheckCatalogScope(ConditionScope scope)
-    {
-        if (scope == ConditionScope.Intrinsic)
-            throw new ArgumentException("Intrinsic fields are not attributes: list services and operations instead.", nameof(scope));
-    }
-
-    private static IEnumerable<KeyValue[]> AttributesIn(Span span, ConditionScope scope)
-    {
-        switch (scope)
-        {
-            case ConditionScope.Any:
-                yield return span.Attributes;
-                yield return span.Resource.Attributes;
-                break;
-            case ConditionScope.Span:
-                yield return span.Attributes;
-                break;
-            case ConditionScope.Resource:
-                yield return span.Resource.Attributes;
-                break;
-            case ConditionScope.Event:
-                foreach (var e in span.Events) yield return e.Attributes;
-                break;
-            case ConditionScope.Link:
-                foreach (var link in span.Links) yield return link.Attributes;
-                break;
-        }
     }
 
     // Scalars only: a catalog offers values to compare with, and long strings (statements,

@@ -107,8 +107,8 @@ public sealed class Block : IDisposable
                 List<SpansetSpan>? matches = null;
                 foreach (var span in trace)
                 {
-                    if (!request.InRange(span.StartTimeUnixNano) || !Passes(filters, request.AllConditions, span)) continue;
-                    (matches ??= []).Add(ToSpansetSpan(span, request.Conditions));
+                    if (!request.InRange(span.StartTimeUnixNano) || !SpanMatching.Passes(filters, request.AllConditions, span)) continue;
+                    (matches ??= []).Add(SpanMatching.ToSpansetSpan(span, request.Conditions));
                 }
                 if (matches is null) continue;
                 var summary = TraceSummarizer.Summarize(entry.TraceId, trace);
@@ -225,39 +225,6 @@ public sealed class Block : IDisposable
             if (!all && possible) return true;
         }
         return all;
-    }
-
-    private static bool Passes(Condition[] filters, bool all, Span span)
-    {
-        if (filters.Length == 0) return true;
-        foreach (var condition in filters)
-        {
-            if (ConditionEvaluator.Matches(condition, span) != all) return !all;
-        }
-        return all;
-    }
-
-    private static SpansetSpan ToSpansetSpan(Span span, IReadOnlyList<Condition> conditions)
-    {
-        List<FetchedAttribute>? fetched = null;
-        foreach (var condition in conditions)
-        {
-            if (condition.Scope == ConditionScope.Intrinsic) continue;
-            if (ConditionEvaluator.TryFetch(condition, span, out var value))
-                (fetched ??= []).Add(new FetchedAttribute(condition.Scope, condition.Name, value));
-        }
-        return new SpansetSpan
-        {
-            SpanId = span.SpanId,
-            ParentSpanId = span.ParentSpanId,
-            Name = span.Name,
-            ServiceName = span.ServiceName,
-            Kind = span.Kind,
-            Status = span.Status,
-            StartTimeUnixNano = span.StartTimeUnixNano,
-            DurationNanos = span.DurationNanos,
-            Attributes = (IReadOnlyList<FetchedAttribute>?)fetched ?? [],
-        };
     }
 
     private static byte[] ReadAll(string path)
