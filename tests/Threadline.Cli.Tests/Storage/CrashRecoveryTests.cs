@@ -13,6 +13,8 @@ public sealed class CrashRecoveryTests : IDisposable
 {
     private const int Kills = 50;
     private const int Senders = 3;
+    // A bound, not a pause: a life whose server never acknowledges fails the test here.
+    private static readonly TimeSpan FirstAcknowledgementTimeout = TimeSpan.FromMinutes(2);
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "threadline-crash-" + Guid.NewGuid().ToString("N"));
     private readonly string _config;
@@ -60,6 +62,9 @@ public sealed class CrashRecoveryTests : IDisposable
             using var stop = new CancellationTokenSource();
             var lifeAcknowledged = new List<Span[]>();
             var lifeUnanswered = new List<Span[]>();
+            // The kill waits for this life's first acknowledgement (the event each life is for),
+            // then a random moment: on a loaded machine a fixed delay could kill before any export.
+            var firstAcknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(async () =>
             {
                 while (!stop.IsCancellationRequested)
@@ -69,6 +74,7 @@ public sealed class CrashRecoveryTests : IDisposable
                     {
                         using var response = await serve.ExportAsync(trace, CancellationToken.None);
                         lock (lifeAcknowledged) (response.StatusCode == HttpStatusCode.OK ? lifeAcknowledged : lifeUnanswered).Add(trace);
+                        if (response.StatusCode == HttpStatusCode.OK) firstAcknowledged.TrySetResult();
                     }
                     catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                     {
@@ -77,7 +83,8 @@ public sealed class CrashRecoveryTests : IDisposable
                     }
                 }
             })).ToArray();
-            await Task.Delay(random.Next(10, 150));
+            await firstAcknowledged.Task.WaitAsync(FirstAcknowledgementTimeout);
+            await Task.Delay(random.Next(0, 150));
             await serve.KillAsync();
             stop.Cancel();
             await Task.WhenAll(senders);
