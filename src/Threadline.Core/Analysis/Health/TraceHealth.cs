@@ -229,7 +229,7 @@ public static class TraceHealth
             findings.Add(new HealthFinding(HealthFindingKind.ClockSkew, HealthSeverity.Warning,
                 "Clock skew corrected",
                 $"Clocks of host {host.Host} ({child.ServiceName}) and host {host.ReferenceHost} ({parent.ServiceName}) differ: in the call " +
-                $"{Operation(parent)} → {Operation(child)}, {host.Reason}. {Count(host.SpanCount, "spans", "span")} of {host.Host} are shown " +
+                $"{Operation(parent)} → {Operation(child)}, {host.Reason}. {Count(host.SpanCount, $"spans of {host.Host} are", $"span of {host.Host} is")} shown " +
                 $"{amount} {(host.ShiftNanos < 0 ? "earlier" : "later")}; the stored times are unchanged. Keep the hosts' clocks in sync (NTP).",
                 Ids(spans, shifted), child.ServiceName == parent.ServiceName ? [child.ServiceName] : [child.ServiceName, parent.ServiceName]));
         }
