@@ -41,8 +41,9 @@ public static class CriticalPath
         for (var i = 0; i < count; i++)
         {
             var span = tree.Spans[i];
-            start[i] = skew?.StartOf(i) ?? span.StartTimeUnixNano;
-            var e = skew?.EndOf(i) ?? span.EndTimeUnixNano;
+            var shift = skew?.ShiftOf(i) ?? 0;
+            start[i] = ClockSkewResult.Shifted(span.StartTimeUnixNano, shift);
+            var e = span.EndTimeUnixNano == 0 ? 0 : ClockSkewResult.Shifted(span.EndTimeUnixNano, shift);
             end[i] = e > start[i] ? e : start[i];
         }
 

@@ -25,19 +25,31 @@ public static class ClockSkew
         ArgumentNullException.ThrowIfNull(tree);
         var spans = tree.Spans;
         var count = tree.Count;
-        var hosts = new string[count];
-        var hostByResource = new Dictionary<Resource, string>(ReferenceEqualityComparer.Instance);
-        var spanCountByHost = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Hosts are numbered once per resource, so the walk below compares and indexes integers, never hashes strings.
+        var hostOf = new int[count];
+        var hostNames = new List<string>();
+        var hostIdByResource = new Dictionary<Resource, int>(ReferenceEqualityComparer.Instance);
+        var hostIdByName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
             var resource = spans[i].Resource;
-            if (!hostByResource.TryGetValue(resource, out var host))
-                hostByResource[resource] = host = SpanHost.Of(resource);
-            hosts[i] = host;
-            spanCountByHost[host] = spanCountByHost.GetValueOrDefault(host) + 1;
+            if (!hostIdByResource.TryGetValue(resource, out var id))
+            {
+                var name = SpanHost.Of(resource);
+                if (!hostIdByName.TryGetValue(name, out id))
+                {
+                    hostIdByName[name] = id = hostNames.Count;
+                    hostNames.Add(name);
+                }
+                hostIdByResource[resource] = id;
+            }
+            hostOf[i] = id;
         }
+        var spanCountByHost = new int[hostNames.Count];
+        foreach (var id in hostOf) spanCountByHost[id]++;
 
-        var shiftByHost = new Dictionary<string, long>(StringComparer.Ordinal);
+        var hostShift = new long[hostNames.Count];
+        var decidedHost = new bool[hostNames.Count];
         var corrected = new List<HostSkew>();
         var visited = new bool[count];
         var queue = new int[count];
@@ -52,15 +64,19 @@ public static class ClockSkew
             while (head < tail)
             {
                 var at = queue[head++];
-                if (!shiftByHost.ContainsKey(hosts[at]))
+                var host = hostOf[at];
+                if (!decidedHost[host])
                 {
+                    decidedHost[host] = true;
                     var parent = tree.ParentOf(at);
-                    var decided = parent >= 0 && hosts[parent] != hosts[at]
-                        ? DecideShift(spans[parent], ShiftOrZero(shiftByHost, hosts[parent]), spans[at])
+                    var decided = parent >= 0 && hostOf[parent] != host
+                        ? DecideShift(spans[parent], hostShift[hostOf[parent]], spans[at])
                         : null;
-                    shiftByHost[hosts[at]] = decided?.Shift ?? 0;
                     if (decided is { Shift: not 0 } d)
-                        corrected.Add(new HostSkew(hosts[at], hosts[parent], d.Shift, at, parent, d.Reason, spanCountByHost[hosts[at]]));
+                    {
+                        hostShift[host] = d.Shift;
+                        corrected.Add(new HostSkew(hostNames[host], hostNames[hostOf[parent]], d.Shift, at, parent, d.Reason, spanCountByHost[host]));
+                    }
                 }
                 foreach (var child in tree.ChildrenOf(at))
                 {
@@ -73,20 +89,20 @@ public static class ClockSkew
 
         var shift = new long[count];
         var adjustments = new List<SkewAdjustment>();
+        var hostNameOf = new string[count];
+        for (var i = 0; i < count; i++) hostNameOf[i] = hostNames[hostOf[i]];
         if (corrected.Count > 0)
         {
             var messageByHost = corrected.ToDictionary(h => h.Host, Message, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
-                shift[i] = ShiftOrZero(shiftByHost, hosts[i]);
+                shift[i] = hostShift[hostOf[i]];
                 if (shift[i] != 0)
-                    adjustments.Add(new SkewAdjustment(i, spans[i].SpanId, spans[i].ServiceName, hosts[i], shift[i], messageByHost[hosts[i]]));
+                    adjustments.Add(new SkewAdjustment(i, spans[i].SpanId, spans[i].ServiceName, hostNameOf[i], shift[i], messageByHost[hostNameOf[i]]));
             }
         }
-        return new ClockSkewResult(tree, shift, hosts, corrected, adjustments);
+        return new ClockSkewResult(tree, shift, hostNameOf, corrected, adjustments);
     }
-
-    private static long ShiftOrZero(Dictionary<string, long> shiftByHost, string host) => shiftByHost.GetValueOrDefault(host);
 
     private static string Message(HostSkew host)
     {
