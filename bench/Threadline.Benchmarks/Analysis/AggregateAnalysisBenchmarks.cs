@@ -27,7 +27,6 @@ public class AggregateAnalysisBenchmarks
     private ServiceGraphService _graph = null!;
     private RedService _red = null!;
     private readonly AnalysisRange _range = new(Origin, Origin + Hour, 1);
-    private string _service = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -49,7 +48,6 @@ public class AggregateAnalysisBenchmarks
         }
         _graph = new ServiceGraphService(_store);
         _red = new RedService(_store);
-        _service = RealisticTraceGenerator.ServiceNames[0];
         Console.WriteLine($"// {generator.SpansGenerated:N0} spans in {generator.TracesGenerated:N0} traces; aggregates: {_store.AggregateStatistics}");
     }
 
@@ -76,12 +74,5 @@ public class AggregateAnalysisBenchmarks
         foreach (var node in graph.Nodes.Where(n => n.Type == GraphNodeType.Service))
             points += (await _red.GetServiceRedAsync(node.Id, _range, CancellationToken.None)).Points.Count;
         return points;
-    }
-
-    [Benchmark]
-    public async Task<int> Operations_red_of_one_service()
-    {
-        var operations = await _red.GetOperationsRedAsync(_service, _range, 100, CancellationToken.None);
-        return operations.Operations.Count;
     }
 }
