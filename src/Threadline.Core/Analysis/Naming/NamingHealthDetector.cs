@@ -91,6 +91,23 @@ public sealed class NamingHealthDetector
         }
     }
 
+    /// <summary>Takes one span name of <paramref name="service"/> into account (for callers without spans).</summary>
+    public void Observe(string service, string name)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_lock)
+        {
+            if (ServiceFor(service) is not { } names)
+            {
+                _untrackedSpans++;
+                return;
+            }
+            var (template, reason) = TemplateOf(name);
+            names.Observe(name, template, reason, _limits);
+        }
+    }
+
     /// <summary>
     /// Every service with a finding or over the name limit, most distinct names first; or, with
     /// <paramref name="service"/>, that service alone (untracked when never seen or over the cap).
