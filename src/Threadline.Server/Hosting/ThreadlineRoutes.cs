@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
@@ -77,6 +78,11 @@ internal static class ThreadlineRoutes
         var traceql = services.GetRequiredService<TraceQLEndpoints>();
         api.MapGet("/traceql", traceql.SearchAsync);
         api.MapGet("/traceql/metrics", traceql.MetricsAsync);
+
+        // selection analyses (issue #11): triage and GenAI calls
+        var selectionAnalyses = services.GetRequiredService<SelectionAnalysisEndpoints>();
+        api.MapGet(SelectionAnalysisEndpoints.TriagePath, selectionAnalyses.TriageAsync);
+        api.MapGet(SelectionAnalysisEndpoints.GenAiPath, selectionAnalyses.GenAiAsync);
 
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 

@@ -7,9 +7,11 @@ using Threadline.Pipeline;
 using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
 using Threadline.Pipeline.Stages;
+using Threadline.Query.Analysis;
 using Threadline.Query.Search;
 using Threadline.Query.TraceQL;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
@@ -76,6 +78,11 @@ internal static class ThreadlineServices
         services.AddSingleton<TraceQLEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TempoStreamingQuerierService>, TempoStreamingQuerierService.MethodProvider>());
         services.AddSingleton<TempoStreamingQuerierService>();
+
+        // selection analyses (issue #11): triage and GenAI calls
+        services.AddSingleton(provider => new TriageService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TraceQLOptions>()));
+        services.AddSingleton(provider => new GenAiService(provider.GetRequiredService<ITraceStore>()));
+        services.AddSingleton<SelectionAnalysisEndpoints>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
