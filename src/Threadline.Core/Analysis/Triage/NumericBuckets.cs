@@ -5,7 +5,7 @@ namespace Threadline.Core.Analysis.Triage;
 /// [5, 10), [10, 20) …), which keep amounts, sizes and token counts readable and few (three per
 /// decade), and one bucket for zero and below.
 /// </summary>
-internal static class NumericBuckets
+public static class NumericBuckets
 {
     private const int MinExponent = -12;
     private const int MaxExponent = 18;
