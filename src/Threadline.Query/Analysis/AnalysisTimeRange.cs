@@ -28,7 +28,10 @@ public static class AnalysisTimeRange
 
         if (startUnixNano >= endUnixNano)
         {
-            error = ParameterError.Create("start", "is not before end; give a start earlier than the end (end defaults to now)");
+            // Name the parameter the client gave: a defaulted start is at or after end only when end is 0.
+            error = startText is null
+                ? ParameterError.Create("end", "is the Unix epoch, where no range can end; give a later end")
+                : ParameterError.Create("start", "is not before end; give a start earlier than the end (end defaults to now)");
             return false;
         }
         if (endUnixNano - startUnixNano > (ulong)MaxRange.Ticks * 100)

@@ -52,7 +52,7 @@ public sealed class TriageQueryParserTests
     [InlineData("selection", "{ parent.a = 1 }", "selection")]
     [InlineData("baseline", "yesterday", "baseline")]
     [InlineData("start", "soon", "start")]
-    [InlineData("end", "0", "start")]
+    [InlineData("end", "0", "end")]
     [InlineData("start", "1000000000000000000", "start")]
     [InlineData("limit", "0", "limit")]
     [InlineData("limit", "5000", "limit")]
