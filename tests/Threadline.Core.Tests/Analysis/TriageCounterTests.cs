@@ -88,7 +88,7 @@ public sealed class TriageCounterTests
         var result = counter.Rank(10);
 
         Assert.Equal(["a", "b"], result.Attributes.Select(a => a.Key).Order());
-        Assert.Equal(2, result.OmittedKeys);
+        Assert.Equal(2, result.OmittedValues);
     }
 
     [Fact]

@@ -12,10 +12,16 @@ namespace Threadline.Core.Analysis.Triage;
 public sealed class TriageCounter
 {
     private readonly TriageOptions _options;
+    // Spans of one service share their key strings (literals, or a decoder's string cache), so a
+    // lookup by reference saves hashing the key text for nearly every attribute of a whole span.
+    private const int MaxCachedKeyStrings = 4096;
+
     private readonly Dictionary<TriageKey, TriageKeyCounter> _keys = [];
+    private readonly Dictionary<string, TriageKeyCounter?> _spanKeysByReference = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, TriageKeyCounter?> _resourceKeysByReference = new(ReferenceEqualityComparer.Instance);
     private long _selectionSpans;
     private long _baselineSpans;
-    private int _omittedKeys;
+    private long _omittedValues;
 
     public TriageCounter(TriageOptions? options = null) => _options = options ?? TriageOptions.Default;
 
@@ -36,7 +42,7 @@ public sealed class TriageCounter
         if (_keys.TryGetValue(id, out var counter)) return counter;
         if (_keys.Count >= _options.MaxKeys)
         {
-            _omittedKeys++;
+            _omittedValues++;
             return null;
         }
         counter = new TriageKeyCounter(id, _options);
@@ -50,15 +56,27 @@ public sealed class TriageCounter
         ArgumentNullException.ThrowIfNull(span);
         CountSpan(selected);
         Key(TriageScope.Intrinsic, TriageIntrinsics.Name)?.Count(selected, span.Name);
-        foreach (var attribute in span.Attributes) Key(TriageScope.Span, attribute.Key)?.Count(selected, attribute.Value);
+        foreach (var attribute in span.Attributes) CachedKey(_spanKeysByReference, TriageScope.Span, attribute.Key)?.Count(selected, attribute.Value);
         var serviceCounted = false;
         foreach (var attribute in span.Resource.Attributes)
         {
-            Key(TriageScope.Resource, attribute.Key)?.Count(selected, attribute.Value);
+            CachedKey(_resourceKeysByReference, TriageScope.Resource, attribute.Key)?.Count(selected, attribute.Value);
             serviceCounted |= attribute.Key == TriageIntrinsics.ServiceName;
         }
         // A resource without service.name still has the default name every query sees.
         if (!serviceCounted) Key(TriageScope.Resource, TriageIntrinsics.ServiceName)?.Count(selected, span.ServiceName);
+    }
+
+    private TriageKeyCounter? CachedKey(Dictionary<string, TriageKeyCounter?> cache, TriageScope scope, string key)
+    {
+        if (cache.TryGetValue(key, out var counter))
+        {
+            if (counter is null) _omittedValues++;
+            return counter;
+        }
+        counter = Key(scope, key);
+        if (cache.Count < MaxCachedKeyStrings) cache.Add(key, counter);
+        return counter;
     }
 
     /// <summary>
@@ -86,7 +104,7 @@ public sealed class TriageCounter
         }
         ranked.Sort(Compare);
         highCardinality.Sort(static (a, b) => a.Scope != b.Scope ? a.Scope.CompareTo(b.Scope) : string.CompareOrdinal(a.Key, b.Key));
-        return new TriageResult(_selectionSpans, _baselineSpans, ranked.Take(limit).ToList(), highCardinality, _omittedKeys);
+        return new TriageResult(_selectionSpans, _baselineSpans, ranked.Take(limit).ToList(), highCardinality, _omittedValues);
     }
 
     private static double Fraction(long count, long total) => total == 0 ? 0 : (double)count / total;

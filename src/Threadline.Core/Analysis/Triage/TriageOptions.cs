@@ -12,7 +12,7 @@ public sealed record TriageOptions
     /// </summary>
     public int MaxValuesPerKey { get; init; } = 256;
 
-    /// <summary>Most attributes (scope and key) counted; later keys are ignored and counted in <see cref="TriageResult.OmittedKeys"/>.</summary>
+    /// <summary>Most attributes (scope and key) counted; values of later keys are not counted, only tallied in <see cref="TriageResult.OmittedValues"/>.</summary>
     public int MaxKeys { get; init; } = 512;
 
     /// <summary>Longest string value counted, in characters; longer ones (query texts, stack traces) are skipped.</summary>

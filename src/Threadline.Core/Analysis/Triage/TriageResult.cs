@@ -23,7 +23,7 @@ public sealed record TriageResult(
     long BaselineSpanCount,
     IReadOnlyList<TriageAttribute> Attributes,
     IReadOnlyList<TriageKey> HighCardinalityKeys,
-    int OmittedKeys);
+    long OmittedValues);
 
 /// <summary>An attribute key in a scope.</summary>
 public readonly record struct TriageKey(TriageScope Scope, string Key);
