@@ -205,8 +205,8 @@ function TraceView({ traceId }: { traceId: string }) {
     return { errors, services: [...services.entries()].sort((a, b) => b[1] - a[1]), root };
   }, [model, tree, version]);
 
-  const minimapFrame = useRef<HTMLDivElement>(null);
-  const minimapWidth = Math.max(100, useWidth(minimapFrame) - NameColumnWidth - 16);
+  const [minimapFrame, minimapFrameWidth] = useWidth<HTMLDivElement>();
+  const minimapWidth = Math.max(100, minimapFrameWidth - NameColumnWidth - 16);
 
   if (outline.error) return <ErrorPanel error={outline.error} onRetry={outline.retry} what={`trace ${traceId}`} />;
   if (!model || !tree || !header) {

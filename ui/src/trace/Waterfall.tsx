@@ -36,8 +36,7 @@ export interface WaterfallProps {
 export function Waterfall(props: WaterfallProps) {
   const { rows, window: zoom, scrollTo } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const frame = useRef<HTMLDivElement>(null);
-  const width = useWidth(frame);
+  const [frame, width] = useWidth<HTMLDivElement>();
   const timelineWidth = Math.max(100, width - NameColumnWidth - 16);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -142,7 +141,7 @@ const Row = memo(function Row({ model, tree, span, top, timelineWidth, collapsed
               ))}
           </div>
         )}
-        <span className="bar-label" style={{ left: Math.max(0, Math.min(left + barWidth + 4, timelineWidth - 70)) }}>
+        <span className="bar-label" style={left + barWidth + 70 < timelineWidth ? { left: Math.max(0, left + barWidth + 4) } : { right: Math.max(4, timelineWidth - left + 4) }}>
           {formatDuration(duration)}
         </span>
       </div>
