@@ -94,6 +94,7 @@ const Row = memo(function Row({ model, tree, span, top, timelineWidth, collapsed
   const isCollapsed = collapsed.has(span);
   const className = ['wf-row', span === selected ? 'selected' : '', matches?.[span] ? 'match' : '', error ? 'error' : ''].join(' ');
   const indent = Math.min(depth, MaxIndentDepth) * IndentPx;
+  const labelPlace = left + barWidth + 70 < timelineWidth ? 'after' : barWidth > 80 ? 'inside' : 'before';
 
   return (
     <div
@@ -141,10 +142,17 @@ const Row = memo(function Row({ model, tree, span, top, timelineWidth, collapsed
               ))}
           </div>
         )}
-        <span className="bar-label" style={left + barWidth + 70 < timelineWidth ? { left: Math.max(0, left + barWidth + 4) } : { right: Math.max(4, timelineWidth - left + 4) }}>
+        <span className={labelPlace === 'inside' ? 'bar-label inside' : 'bar-label'} style={labelStyle(labelPlace, left, barWidth, timelineWidth)}>
           {formatDuration(duration)}
         </span>
       </div>
     </div>
   );
 });
+
+/** The duration label goes after the bar, or inside its right end, or before it, whichever fits. */
+function labelStyle(place: 'after' | 'inside' | 'before', left: number, barWidth: number, timelineWidth: number): React.CSSProperties {
+  if (place === 'after') return { left: Math.max(0, left + barWidth + 4) };
+  if (place === 'inside') return { right: Math.max(4, timelineWidth - (left + barWidth) + 4) };
+  return { right: Math.min(timelineWidth - 60, timelineWidth - left + 4) };
+}
