@@ -29,9 +29,20 @@ scope.onmessage = async (event: MessageEvent<OutlineRequest>) => {
   let starts = new Float64Array(0);
   let lastTree = -Infinity;
   try {
+    const request = (at: number) => {
+      const address = buildUrl(`/api/v1/traces/${encodeURIComponent(traceId)}/outline`, { offset: at, limit: at === 0 ? firstLimit : limit });
+      const answer = getJson<OutlineChunk>(address);
+      answer.catch(() => undefined); // awaited below; a loop ended by an earlier error must not leave it unhandled
+      return { address, answer };
+    };
+    let next = request(0);
     while (offset < total) {
-      url = buildUrl(`/api/v1/traces/${encodeURIComponent(traceId)}/outline`, { offset, limit: offset === 0 ? firstLimit : limit });
-      const chunk = decodeChunk(await getJson<OutlineChunk>(url));
+      url = next.address;
+      const raw = await next.answer;
+      // The next chunk is asked for before this one is decoded, so the server writes while we parse.
+      const following = offset + (raw.spanIds?.length ?? 0);
+      if (raw.spanIds?.length && following < raw.spanCount) next = request(following);
+      const chunk = decodeChunk(raw);
       if (offset === 0) {
         total = chunk.total;
         parents = new Int32Array(total);
