@@ -7,6 +7,7 @@ using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
 using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Api.Tempo;
+using Threadline.Server.Api.Ui;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
@@ -34,12 +35,26 @@ internal static class ThreadlineRoutes
                 ? grpcCalls.InvokeAsync(context, next)
                 : next(context));
 
+        // UI: the web UI answers the GETs nothing else on the API port takes.
+        var ui = services.GetRequiredService<UiFiles>();
+
         app.UseRouting();
         app.Use(next => context =>
         {
             var required = context.GetEndpoint()?.Metadata.GetMetadata<ListenerRoleMetadata>();
             var elsewhere = required is not null && required.Role != listeners.RoleOf(context);
-            return elsewhere || context.GetEndpoint() is null ? wrongPort.RespondAsync(context) : next(context);
+            if (!elsewhere && context.GetEndpoint() is not null) return next(context);
+            // UI: pages and their files on the API port only; an unknown API path stays a JSON 404.
+            if (!elsewhere && listeners.RoleOf(context) == ListenerRole.Api)
+            {
+                if (UiFiles.Serves(context.Request)) return ui.ServeAsync(context, wrongPort.RespondAsync);
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(context.Request.Method))
+                {
+                    var guide = wrongPort.Guide(ListenerRole.Api, context.Connection.LocalPort, context.Request.Method, context.Request.Path);
+                    return ApiResponses.ErrorAsync(context.Response, StatusCodes.Status404NotFound, new ApiError(null, guide), context.RequestAborted);
+                }
+            }
+            return wrongPort.RespondAsync(context);
         });
 
         app.MapGrpcService<OtlpTraceGrpcService>().WithMetadata(new ListenerRoleMetadata(ListenerRole.OtlpGrpc));
@@ -73,6 +88,11 @@ internal static class ThreadlineRoutes
         api.MapGet("/tags", catalog.TagKeysAsync);
         api.MapGet("/tags/{key}/values", catalog.TagValuesAsync);
         api.MapGet("/status", status.HandleAsync);
+
+        // UI: the waterfall's chunked outline and one span's detail.
+        var uiTrace = services.GetRequiredService<UiTraceEndpoints>();
+        api.MapGet("/traces/{traceId}/outline", uiTrace.OutlineAsync);
+        api.MapGet("/traces/{traceId}/spans/{spanId}", uiTrace.SpanAsync);
 
         var traceql = services.GetRequiredService<TraceQLEndpoints>();
         api.MapGet("/traceql", traceql.SearchAsync);

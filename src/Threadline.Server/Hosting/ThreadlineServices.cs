@@ -11,6 +11,7 @@ using Threadline.Query.Search;
 using Threadline.Query.TraceQL;
 using Threadline.Server.Api;
 using Threadline.Server.Api.Tempo;
+using Threadline.Server.Api.Ui;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
@@ -65,6 +66,11 @@ internal static class ThreadlineServices
         services.AddSingleton<StatusEndpoint>();
         services.AddSingleton<MetricsEndpoint>();
         services.AddSingleton<HealthEndpoints>();
+
+        // UI: the built web UI and the compact trace views it pages through.
+        services.TryAddSingleton(new UiFiles(UiFiles.DefaultRoot));
+        services.AddSingleton(provider => new TraceOutlineCache(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<UiTraceEndpoints>();
 
         // TraceQL, and the APIs that speak it: Tempo's (HTTP and gRPC on its port) and the native one.
         services.TryAddSingleton(TimeProvider.System);
