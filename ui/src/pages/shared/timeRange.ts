@@ -1,6 +1,6 @@
-// The time range of the analysis pages, kept in the URL: `last=1h` (relative to when the data is
-// fetched, so a shared link shows the recent hour wherever it is opened) or `start`/`end` (absolute,
-// as the API takes them: Unix ns digits or RFC 3339).
+// The time range of the analysis pages, kept in the URL as the Search page keeps it: `range=1h`
+// (relative to when the data is fetched, so a shared link shows the recent hour wherever it is
+// opened) or `range=custom&start=…&end=…` (absolute, as the API takes them: Unix ns digits or RFC 3339).
 
 export type RangeChoice = { kind: 'relative'; last: string } | { kind: 'absolute'; start: string; end: string };
 
@@ -17,12 +17,12 @@ export function parseLast(text: string): number | null {
   return value > 0 ? value : null;
 }
 
-/** The range a URL holds; an unreadable `last` falls back to the default hour rather than failing the page. */
+/** The range a URL holds; an unreadable `range` falls back to the default hour rather than failing the page. */
 export function readRange(params: URLSearchParams): RangeChoice {
   const start = params.get('start');
   const end = params.get('end');
   if (start && end) return { kind: 'absolute', start, end };
-  const last = params.get('last') ?? defaultLast;
+  const last = params.get('range') ?? defaultLast;
   return { kind: 'relative', last: parseLast(last) === null ? defaultLast : last };
 }
 
@@ -30,19 +30,20 @@ export function readRange(params: URLSearchParams): RangeChoice {
 export function writeRange(params: URLSearchParams, range: RangeChoice): URLSearchParams {
   params.delete('start');
   params.delete('end');
-  params.delete('last');
+  params.delete('range');
   if (range.kind === 'absolute') {
+    params.set('range', 'custom');
     params.set('start', range.start);
     params.set('end', range.end);
   } else if (range.last !== defaultLast) {
-    params.set('last', range.last);
+    params.set('range', range.last);
   }
   return params;
 }
 
 /** A stable text for the range, for request keys: a relative range does not change as time passes. */
 export function rangeKey(range: RangeChoice): string {
-  return range.kind === 'absolute' ? `start=${range.start}&end=${range.end}` : `last=${range.last}`;
+  return range.kind === 'absolute' ? `start=${range.start}&end=${range.end}` : `range=${range.last}`;
 }
 
 const millisToNanos = (ms: number): string => `${Math.round(ms)}000000`;

@@ -22,10 +22,13 @@ describe('time range in the URL', () => {
       expect(readRange(writeRange(new URLSearchParams('x=1'), range))).toEqual(range);
     }
     expect(writeRange(new URLSearchParams(), { kind: 'relative', last: '1h' }).toString()).toBe('');
+    // The same parameters as the Search page's, so a range carries across pages.
+    expect(writeRange(new URLSearchParams(), { kind: 'absolute', start: '1', end: '2' }).toString()).toBe('range=custom&start=1&end=2');
+    expect(writeRange(new URLSearchParams(), { kind: 'relative', last: '6h' }).toString()).toBe('range=6h');
   });
 
   it('falls back to the hour for an unreadable relative range', () => {
-    expect(readRange(new URLSearchParams('last=soon'))).toEqual({ kind: 'relative', last: '1h' });
+    expect(readRange(new URLSearchParams('range=soon'))).toEqual({ kind: 'relative', last: '1h' });
     expect(parseLast('0m')).toBeNull();
     expect(parseLast('7d')).toBe(604_800_000);
   });
@@ -35,6 +38,6 @@ describe('time range in the URL', () => {
       start: '1699999100000000000',
       end: '1700000000000000000',
     });
-    expect(rangeKey({ kind: 'relative', last: '15m' })).toBe('last=15m');
+    expect(rangeKey({ kind: 'relative', last: '15m' })).toBe('range=15m');
   });
 });
