@@ -142,7 +142,7 @@ export interface OutlineChunk {
   /** The earliest span start, the origin of every `startOffsetNanos`. */
   startTimeUnixNano: string;
   durationNanos: number;
-  /** The whole trace's service and span-name tables (same in every chunk). */
+  /** This chunk's own service and span-name tables: the strings its spans use, indexed by serviceIndexes/nameIndexes. */
   services: string[];
   names: string[];
   spanIds: string[];
@@ -150,8 +150,9 @@ export interface OutlineChunk {
   parents: number[];
   serviceIndexes: number[];
   nameIndexes: number[];
+  /** Nanoseconds from `startTimeUnixNano`. */
   startOffsetNanos: number[];
-  durations: number[];
+  spanDurationNanos: number[];
   /** 0 unset, 1 ok, 2 error (OTLP status codes). */
   statuses: number[];
   /** OTLP span kinds: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
