@@ -11,19 +11,22 @@ namespace Threadline.UiBench;
 /// </summary>
 internal static class PageProbe
 {
-    /// <summary>The script every page of the benchmark starts with; <paramref name="watches"/> maps a mark name to a CSS selector.</summary>
+    /// <summary>
+    /// The script every page of the benchmark starts with; <paramref name="watches"/> maps a mark name to a JavaScript
+    /// condition on the document (checked on every DOM change), e.g. <c>document.querySelector('table tr')</c>.
+    /// </summary>
     public static string InitScript(IReadOnlyDictionary<string, string> watches) => $$"""
         (() => {
-          const watches = {{JsonSerializer.Serialize(watches)}};
+          const watches = { {{string.Join(", ", watches.Select(w => $"{JsonSerializer.Serialize(w.Key)}: () => ({w.Value})"))}} };
           const probe = window.__uiBench = { seen: {}, free: {}, frames: null, maxFrame: 0 };
           const check = () => {
-            for (const [name, selector] of Object.entries(watches)) {
-              if (name in probe.seen || !document.querySelector(selector)) continue;
+            for (const [name, holds] of Object.entries(watches)) {
+              if (name in probe.seen || !holds()) continue;
               probe.seen[name] = performance.now();
               setTimeout(() => requestAnimationFrame((t) => { probe.free[name] = t; }), 0);
             }
           };
-          new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true });
+          new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
           probe.startFrames = () => {
             probe.frames = [];
             let last = performance.now();

@@ -8,15 +8,15 @@ internal static class TracePageBench
     /// <summary>A waterfall row: the trace page draws the spans as a tree of treeitems.</summary>
     public const string RowSelector = "[role='tree'] [role='treeitem']";
 
-    /// <summary>The trace page marks its waterfall once the last outline chunk is in.</summary>
-    public const string LoadedSelector = "[data-outline-complete='true']";
+    /// <summary>The trace page's header says "N of M (loading…)" until the last outline chunk is in.</summary>
+    private const string Loaded = "(() => { const facts = document.querySelector('.trace-header .facts'); return facts !== null && !facts.textContent.includes('loading'); })()";
 
     public static async Task<List<(string Name, double Value)>> MeasureAsync(IBrowserContext browser, Uri server, WideTrace trace)
     {
         var page = await browser.NewPageAsync();
         try
         {
-            await page.AddInitScriptAsync(PageProbe.InitScript(new Dictionary<string, string> { ["rows"] = RowSelector, ["loaded"] = LoadedSelector }));
+            await page.AddInitScriptAsync(PageProbe.InitScript(new Dictionary<string, string> { ["rows"] = $"document.querySelector(\"{RowSelector}\")", ["loaded"] = Loaded }));
             await page.GotoAsync(new Uri(server, $"/trace/{trace.TraceId}").ToString(), new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
             var figures = new List<(string, double)>();
 
@@ -75,7 +75,8 @@ internal static class TracePageBench
               window.__uiBench.key = null;
               window.addEventListener('keydown', (e) => {
                 const pressed = e.timeStamp;
-                requestAnimationFrame((t) => { window.__uiBench.key = t - pressed; });
+                // The frame's own timestamp is when it began, which may be before the event: read the clock inside it.
+                requestAnimationFrame(() => { window.__uiBench.key = performance.now() - pressed; });
               }, { once: true, capture: true });
             }
             """);
