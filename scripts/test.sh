@@ -21,6 +21,15 @@ fi
 dotnet test Threadline.slnx -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
+# The web UI's unit tests (Vitest); the build above ran npm ci in ui/ when npm is installed.
+if command -v npm > /dev/null; then
+  (cd ui && NO_COLOR=1 npm test --silent) 2>&1 | tee -a "$log"
+  ui_status=${PIPESTATUS[0]}
+  [ "$ui_status" -ne 0 ] && status=$ui_status
+else
+  echo "npm not found: the UI's unit tests (ui/, Vitest) were not run; install Node.js 20 or later."
+fi
+
 # One closing line for the whole run, summed over the test projects.
 awk '
   /(Passed|Failed)! +- +Failed:/ {
@@ -29,6 +38,14 @@ awk '
       if ($i == "Failed:")  failed  += $(i + 1);
       if ($i == "Passed:")  passed  += $(i + 1);
       if ($i == "Skipped:") skipped += $(i + 1);
+    }
+  }
+  # Vitest: "      Tests  2 failed | 35 passed (37)"
+  /^ +Tests +[0-9]/ {
+    for (i = 1; i <= NF; i++) {
+      if ($i == "failed")  failed  += $(i - 1);
+      if ($i == "passed")  passed  += $(i - 1);
+      if ($i == "skipped") skipped += $(i - 1);
     }
   }
   END { printf "tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped }

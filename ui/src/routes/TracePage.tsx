@@ -73,13 +73,33 @@ function TraceView({ traceId }: { traceId: string }) {
     if (set.size > 0) setCollapsed(set);
   }, [loaded, model, urlState.collapsed, indexOfSpan]);
 
+  // Changes merge into the URL as it is when they apply, so quick successive changes do not undo each other.
+  // (react-router hands a function form the params of the last render, so the latest are kept here.)
+  const latestParams = useRef(params);
+  useEffect(() => {
+    latestParams.current = params;
+  }, [params]);
   const update = useCallback(
-    (change: Partial<TraceViewState>) => setParams(traceStateToParams({ ...parseTraceState(params), ...change }), { replace: true }),
-    [params, setParams],
+    (change: Partial<TraceViewState>) => {
+      const next = traceStateToParams({ ...parseTraceState(latestParams.current), ...change });
+      latestParams.current = next;
+      setParams(next, { replace: true });
+    },
+    [setParams],
   );
 
   const rows = useMemo(() => (tree ? visibleRows(tree, collapsed) : new Int32Array(0)), [tree, collapsed, version]);
-  const selected = indexOfSpan(urlState.span);
+  // The selection is kept here and written to the URL: a held arrow key moves faster than the URL updates.
+  const [selectedId, setSelectedId] = useState(urlState.span);
+  useEffect(() => setSelectedId(urlState.span), [urlState.span]);
+  const selected = indexOfSpan(selectedId);
+  const selectId = useCallback(
+    (id: string | undefined) => {
+      setSelectedId(id);
+      update({ span: id });
+    },
+    [update],
+  );
   const [detailOpen, setDetailOpen] = useState(true);
   const [scrollTo, setScrollTo] = useState<{ row: number; nonce: number } | null>(null);
   const zoom = urlState.window ?? { from: 0, to: Math.max(1, model?.durationNanos ?? 1) };
@@ -97,13 +117,13 @@ function TraceView({ traceId }: { traceId: string }) {
       if (!model || !tree || span < 0) return;
       const revealed = expandTo(tree, collapsed, span);
       if (revealed !== collapsed) setCollapsedAndUrl(revealed);
-      update({ span: model.spanIds[span] });
+      selectId(model.spanIds[span]);
       if (scroll) {
         const visible = revealed === collapsed ? rows : visibleRows(tree, revealed);
         setScrollTo({ row: rowOf(tree, visible, span), nonce: Date.now() });
       }
     },
-    [model, tree, collapsed, rows, update, setCollapsedAndUrl],
+    [model, tree, collapsed, rows, selectId, setCollapsedAndUrl],
   );
 
   const toggle = useCallback(
@@ -139,7 +159,7 @@ function TraceView({ traceId }: { traceId: string }) {
     const row = selected >= 0 ? rowOf(tree, rows, selected) : -1;
     const moveTo = (r: number) => {
       const clamped = Math.max(0, Math.min(rows.length - 1, r));
-      update({ span: model.spanIds[rows[clamped]!] });
+      selectId(model.spanIds[rows[clamped]!]);
       setScrollTo({ row: clamped, nonce: Date.now() });
     };
     switch (event.key) {
@@ -205,8 +225,8 @@ function TraceView({ traceId }: { traceId: string }) {
     return { errors, services: [...services.entries()].sort((a, b) => b[1] - a[1]), root };
   }, [model, tree, version]);
 
-  const minimapFrame = useRef<HTMLDivElement>(null);
-  const minimapWidth = Math.max(100, useWidth(minimapFrame) - NameColumnWidth - 16);
+  const [minimapFrame, minimapFrameWidth] = useWidth<HTMLDivElement>();
+  const minimapWidth = Math.max(100, minimapFrameWidth - NameColumnWidth - 16);
 
   if (outline.error) return <ErrorPanel error={outline.error} onRetry={outline.retry} what={`trace ${traceId}`} />;
   if (!model || !tree || !header) {

@@ -104,7 +104,7 @@ export function TraceQLBox({
             {' '.repeat(Math.max(0, offsetOf(value, position.line, position.column) - offsetOf(value, position.line, 1)))}^
           </pre>
           <span className="error-text">
-            Line {position.line}, column {position.column}: {error?.body?.error}
+            {error?.body?.error}
           </span>
         </div>
       )}

@@ -24,9 +24,8 @@ export function FlameGraph({
   selected: number;
   onSelect: (span: number) => void;
 }) {
-  const frame = useRef<HTMLDivElement>(null);
+  const [frame, width] = useWidth<HTMLDivElement>();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const width = useWidth(frame);
   const levels = Math.min(tree.maxDepth + 1, MaxLevels);
   const range = Math.max(1, zoom.to - zoom.from);
 

@@ -36,8 +36,7 @@ export interface WaterfallProps {
 export function Waterfall(props: WaterfallProps) {
   const { rows, window: zoom, scrollTo } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const frame = useRef<HTMLDivElement>(null);
-  const width = useWidth(frame);
+  const [frame, width] = useWidth<HTMLDivElement>();
   const timelineWidth = Math.max(100, width - NameColumnWidth - 16);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -95,6 +94,7 @@ const Row = memo(function Row({ model, tree, span, top, timelineWidth, collapsed
   const isCollapsed = collapsed.has(span);
   const className = ['wf-row', span === selected ? 'selected' : '', matches?.[span] ? 'match' : '', error ? 'error' : ''].join(' ');
   const indent = Math.min(depth, MaxIndentDepth) * IndentPx;
+  const labelPlace = left + barWidth + 70 < timelineWidth ? 'after' : barWidth > 80 ? 'inside' : 'before';
 
   return (
     <div
@@ -142,10 +142,17 @@ const Row = memo(function Row({ model, tree, span, top, timelineWidth, collapsed
               ))}
           </div>
         )}
-        <span className="bar-label" style={{ left: Math.max(0, Math.min(left + barWidth + 4, timelineWidth - 70)) }}>
+        <span className={labelPlace === 'inside' ? 'bar-label inside' : 'bar-label'} style={labelStyle(labelPlace, left, barWidth, timelineWidth)}>
           {formatDuration(duration)}
         </span>
       </div>
     </div>
   );
 });
+
+/** The duration label goes after the bar, or inside its right end, or before it, whichever fits. */
+function labelStyle(place: 'after' | 'inside' | 'before', left: number, barWidth: number, timelineWidth: number): React.CSSProperties {
+  if (place === 'after') return { left: Math.max(0, left + barWidth + 4) };
+  if (place === 'inside') return { right: Math.max(4, timelineWidth - (left + barWidth) + 4) };
+  return { right: Math.min(timelineWidth - 60, timelineWidth - left + 4) };
+}

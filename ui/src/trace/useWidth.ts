@@ -1,15 +1,18 @@
-import { useEffect, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
-/** The element's content width, kept current as it resizes. */
-export function useWidth(ref: RefObject<HTMLElement | null>): number {
+/**
+ * The content width of an element, kept current as it resizes. Returns a callback ref, so the
+ * width follows an element that mounts later (after loading) or is replaced.
+ */
+export function useWidth<T extends HTMLElement>(): [(element: T | null) => void, number] {
+  const [element, setElement] = useState<T | null>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
-    const element = ref.current;
     if (!element) return;
     setWidth(element.clientWidth);
     const observer = new ResizeObserver(() => setWidth(element.clientWidth));
     observer.observe(element);
     return () => observer.disconnect();
-  }, [ref]);
-  return width;
+  }, [element]);
+  return [useCallback((e: T | null) => setElement(e), []), width];
 }
