@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Threadline.Core.Model;
 using Threadline.Core.Synthetic;
+using Threadline.Pipeline;
 using Threadline.Server.Hosting;
 using Threadline.Server.Options;
 using Threadline.UiBench;
@@ -35,7 +37,7 @@ await using var server = await ThreadlineServer.StartAsync(options);
 try
 {
     Console.WriteLine($"Server on {server.ApiEndpoint} ({settings.Engine} store in {dataDirectory}); {Environment.ProcessorCount} cores.");
-    using var loader = new SpanLoader(server.OtlpHttpEndpoint);
+    var loader = new SpanLoader(server.Services.GetRequiredService<IngestQueue>());
     var now = (ulong)(DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
     const ulong minute = 60_000_000_000;
 
@@ -44,7 +46,7 @@ try
     if (background > 0)
     {
         var generator = new RealisticTraceGenerator(seed: 12, firstTraceStartUnixNano: now - (50 * minute), meanTraceIntervalNanos: Math.Max(1, 50 * minute / (ulong)Math.Max(1, background / 20)));
-        await loader.SendAllAsync("background", Batches(generator, background), background, CancellationToken.None);
+        await loader.LoadAsync("background", Batches(generator, background), background, CancellationToken.None);
     }
 
     var traces = new List<WideTrace>();
@@ -52,7 +54,7 @@ try
     {
         var trace = new WideTrace(new TraceId(0x7b1d_0000_0000_0000UL + (ulong)i, (ulong)size), size, now - (5 * minute));
         traces.Add(trace);
-        await loader.SendAllAsync($"trace of {size:N0} spans", trace.Batches(20_000), size, CancellationToken.None);
+        await loader.LoadAsync($"trace of {size:N0} spans", trace.Batches(20_000), size, CancellationToken.None);
     }
 
     using var api = new HttpClient { BaseAddress = server.ApiEndpoint };
