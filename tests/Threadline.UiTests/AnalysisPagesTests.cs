@@ -76,4 +76,43 @@ public sealed class AnalysisPagesTests(UiEnvironment ui)
         await tab.ScreenshotAsync("genai");
         tab.AssertClean();
     }
+
+    [Fact]
+    public async Task A_failing_api_shows_what_failed_and_retry_loads_the_page()
+    {
+        var page = await ui.Browser.NewPageAsync();
+        try
+        {
+            // The store is unavailable for the first request: the page must say so and offer to retry.
+            var failures = 0;
+            await page.RouteAsync("**/api/v1/service-graph*", async route =>
+            {
+                if (Interlocked.Increment(ref failures) == 1)
+                {
+                    await route.FulfillAsync(new RouteFulfillOptions
+                    {
+                        Status = 503,
+                        ContentType = "application/json; charset=utf-8",
+                        Headers = new Dictionary<string, string> { ["Retry-After"] = "1" },
+                        Body = "{\"error\":\"The store is unavailable.\"}",
+                    });
+                }
+                else
+                {
+                    await route.ContinueAsync();
+                }
+            });
+            await page.GotoAsync(new Uri(ui.BaseAddress, "/map").ToString());
+            var panel = page.GetByRole(AriaRole.Alert);
+            await Expect(panel).ToContainTextAsync("Could not load the service graph.");
+            await Expect(panel).ToContainTextAsync("The store is unavailable (503)");
+            await panel.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+            await Expect(page.Locator("[data-node='checkout']")).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
 }
