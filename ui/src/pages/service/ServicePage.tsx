@@ -97,11 +97,18 @@ export function ServicePage() {
       <div className="trace-lists">
         <div>
           <h2>Slowest traces</h2>
-          <TraceList service={service} range={range} operation={operation} kind="slow" total={red.status === 'ok' ? red.data.total : null} />
+          <TraceList
+            service={service}
+            range={range}
+            operation={operation}
+            kind="slow"
+            total={red.status === 'ok' ? (selected?.total ?? red.data.total) : null}
+            waiting={red.status === 'loading' || operations.status === 'loading'}
+          />
         </div>
         <div>
           <h2>Failing traces</h2>
-          <TraceList service={service} range={range} operation={operation} kind="error" total={null} />
+          <TraceList service={service} range={range} operation={operation} kind="error" total={null} waiting={false} />
         </div>
       </div>
 
@@ -159,10 +166,13 @@ function RedCharts({ series }: { series: RedSeries }) {
   );
 }
 
-function TraceList(props: { service: string; range: RangeChoice; operation: string; kind: 'slow' | 'error'; total: RedTotals | null }) {
-  const { service, range, operation, kind, total } = props;
+/**
+ * The slowest (from the p95 up, once the RED figures are in; without them, the plain search sorted by
+ * duration) or the failing traces of the service, or of one of its operations.
+ */
+function TraceList(props: { service: string; range: RangeChoice; operation: string; kind: 'slow' | 'error'; total: RedTotals | null; waiting: boolean }) {
+  const { service, range, operation, kind, total, waiting } = props;
   const minDuration = kind === 'slow' && total ? slowThreshold(total) : undefined;
-  const waiting = kind === 'slow' && total === null;
   const key = waiting ? null : `${kind}:${service}:${operation}:${minDuration ?? ''}:${rangeKey(range)}`;
   const traces = useApi(key, (signal) =>
     searchTraces(
