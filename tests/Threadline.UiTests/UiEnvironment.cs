@@ -77,7 +77,7 @@ public sealed class UiEnvironment : IAsyncLifetime
         {
             while (true)
             {
-                using var read = await http.GetAsync(new Uri(_server.ApiEndpoint, $"/api/v1/traces/{traceId}"));
+                using var read = await http.GetAsync(new Uri(_server!.ApiEndpoint, $"/api/v1/traces/{traceId}"));
                 if (read.StatusCode == HttpStatusCode.OK) break;
                 if (DateTime.UtcNow > deadline) throw new TimeoutException($"Fixture trace {traceId} was not readable within 30 s.");
                 await Task.Delay(50);
