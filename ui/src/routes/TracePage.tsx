@@ -37,17 +37,43 @@ function TraceView({ traceId }: { traceId: string }) {
   const health = useApi(loaded ? `health/${traceId}` : null, (signal) => getTraceHealth(traceId, signal));
   const criticalPath = useApi(loaded ? `critical/${traceId}` : null, (signal) => getCriticalPath(traceId, signal));
 
-  // Span id → outline index, once the whole outline is in (a million entries: built once).
+  // Span id → outline index for the ids the analyses name (found in one pass once the outline is
+  // in: a Map of a million ids would cost more than the page), plus every span the page selected.
+  const knownIndex = useRef(new Map<string, number>());
+  const fromUrl = useRef([...urlState.collapsed, ...(urlState.span ? [urlState.span] : [])]);
   const spanIndex = useMemo(() => {
     if (!model || !loaded) return null;
+    const wanted = new Set<string>(fromUrl.current);
+    if (criticalPath.status === 'ok') for (const s of criticalPath.data.segments) wanted.add(s.spanId);
+    if (criticalPath.status === 'ok') for (const s of criticalPath.data.spans) wanted.add(s.spanId);
+    if (health.status === 'ok') {
+      for (const s of health.data.skewAdjustments) wanted.add(s.spanId);
+      for (const f of health.data.findings) for (const id of f.spanIds) wanted.add(id);
+    }
     const map = new Map<string, number>();
-    for (let i = 0; i < model.count; i++) if (!map.has(model.spanIds[i]!)) map.set(model.spanIds[i]!, i);
+    if (wanted.size > 0) {
+      for (let i = 0; i < model.count; i++) {
+        const id = model.spanIds[i]!;
+        if (wanted.has(id) && !map.has(id)) map.set(id, i);
+      }
+    }
     return map;
-  }, [model, loaded]);
+  }, [model, loaded, criticalPath, health]);
   const indexOfSpan = useCallback(
-    (id: string | undefined) => (id && model ? (spanIndex?.get(id) ?? model.spanIds.indexOf(id)) : -1),
+    (id: string | undefined) => {
+      if (!id || !model) return -1;
+      const known = knownIndex.current.get(id) ?? spanIndex?.get(id);
+      if (known !== undefined) return known;
+      const found = model.spanIds.indexOf(id);
+      if (found >= 0) knownIndex.current.set(id, found);
+      return found;
+    },
     [model, spanIndex],
   );
+  const rememberIndex = (id: string, index: number) => {
+    if (knownIndex.current.size > 10_000) knownIndex.current.clear();
+    knownIndex.current.set(id, index);
+  };
 
   const critical = useMemo(
     () => (criticalPath.status === 'ok' && spanIndex && model ? markCriticalPath(criticalPath.data, spanIndex, model.count, model.startTimeUnixNano) : null),
@@ -117,6 +143,7 @@ function TraceView({ traceId }: { traceId: string }) {
       if (!model || !tree || span < 0) return;
       const revealed = expandTo(tree, collapsed, span);
       if (revealed !== collapsed) setCollapsedAndUrl(revealed);
+      rememberIndex(model.spanIds[span]!, span);
       selectId(model.spanIds[span]);
       if (scroll) {
         const visible = revealed === collapsed ? rows : visibleRows(tree, revealed);
@@ -159,7 +186,9 @@ function TraceView({ traceId }: { traceId: string }) {
     const row = selected >= 0 ? rowOf(tree, rows, selected) : -1;
     const moveTo = (r: number) => {
       const clamped = Math.max(0, Math.min(rows.length - 1, r));
-      selectId(model.spanIds[rows[clamped]!]);
+      const span = rows[clamped]!;
+      rememberIndex(model.spanIds[span]!, span);
+      selectId(model.spanIds[span]);
       setScrollTo({ row: clamped, nonce: Date.now() });
     };
     switch (event.key) {
@@ -215,14 +244,14 @@ function TraceView({ traceId }: { traceId: string }) {
   const header = useMemo(() => {
     if (!model || !tree) return null;
     let errors = 0;
-    const services = new Map<string, number>();
+    const perService = new Int32Array(model.services.length);
     for (let i = 0; i < tree.count; i++) {
       if (model.statuses[i] === StatusError) errors++;
-      const s = serviceOf(model, i);
-      services.set(s, (services.get(s) ?? 0) + 1);
+      perService[model.serviceIndexes[i]!]!++;
     }
+    const services = model.services.map((name, k) => [name, perService[k]!] as const).filter(([, n]) => n > 0);
     const root = tree.count > 0 ? tree.order[0]! : -1;
-    return { errors, services: [...services.entries()].sort((a, b) => b[1] - a[1]), root };
+    return { errors, services: services.sort((a, b) => b[1] - a[1]), root };
   }, [model, tree, version]);
 
   const [minimapFrame, minimapFrameWidth] = useWidth<HTMLDivElement>();
@@ -265,7 +294,7 @@ function TraceView({ traceId }: { traceId: string }) {
           <div>
             <dt>Spans</dt>
             <dd>
-              {formatCount(model.count)}
+              {formatCount(tree.count)}
               {!loaded && ` of ${formatCount(model.total)} (loading…)`}
             </dd>
           </div>
