@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using System.Text.Json;
 using Threadline.Cli.Query;
 using Threadline.CommandLine;
 using Threadline.Core.Model;
@@ -11,7 +12,8 @@ namespace Threadline.Cli;
 
 /// <summary>
 /// <c>threadline trace &lt;id&gt;</c>: reads one trace from a running server
-/// (<c>/api/v1/traces/{id}</c>) and draws it as a waterfall in the terminal.
+/// (<c>/api/v1/traces/{id}</c>) and draws it as a waterfall in the terminal, the critical path
+/// marked and the trace's health findings after it (<c>/critical-path</c>, <c>/health</c>).
 /// </summary>
 internal static class TraceCommand
 {
@@ -31,7 +33,7 @@ internal static class TraceCommand
             },
         };
         var server = ServerOption.Create();
-        var command = new Command("trace", "Show one trace from a running server as a waterfall: the span tree, durations on a timeline, services in colour, errors marked.")
+        var command = new Command("trace", "Show one trace from a running server as a waterfall: the span tree, durations on a timeline, services in colour, errors and the critical path marked, then the trace's health findings.")
         {
             id, server,
         };
@@ -45,7 +47,8 @@ internal static class TraceCommand
                 var json = await client.GetAsync($"/api/v1/traces/{traceId}", cancellationToken).ConfigureAwait(false);
                 var spans = OtlpJsonDecoder.DecodeExportRequest(Encoding.UTF8.GetBytes(json), DecodeLimits.Default).Spans;
                 if (spans.Count == 0) throw NotFound(traceId, client.Server);
-                TraceWaterfall.Write(Terminal.Create(invocation.Output), spans);
+                var analyses = await TryAnalysesAsync(client, traceId, invocation.Error, cancellationToken).ConfigureAwait(false);
+                TraceWaterfall.Write(Terminal.Create(invocation.Output), spans, analyses);
                 return ExitCodes.Success;
             }
             catch (ServerCallException failure)
@@ -60,6 +63,23 @@ internal static class TraceCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The critical path and health findings; without them (a server older than these routes,
+    /// an answer that is not the documented JSON) the waterfall is still shown, with a note why.
+    /// </summary>
+    private static async Task<TraceAnalyses?> TryAnalysesAsync(ServerClient client, TraceId traceId, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TraceAnalyses.FetchAsync(client, traceId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ServerCallException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            await error.WriteLineAsync($"{CommandName}: critical path and health are not shown: {ex.Message}").ConfigureAwait(false);
+            return null;
+        }
     }
 
     private static ServerCallException NotFound(TraceId traceId, Uri server) =>

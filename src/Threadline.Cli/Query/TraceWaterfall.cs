@@ -8,7 +8,8 @@ namespace Threadline.Cli.Query;
 /// A trace as a waterfall in the terminal: one line per span in tree order (children under
 /// their parent, by start time), a bar placing it on the trace's timeline, its duration, its
 /// name indented by depth, its service in that service's colour, and a red ✗ with the status
-/// message on a failed span.
+/// message on a failed span. With the server's analyses, a ◆ marks each span on the critical path
+/// (the spans that set the end-to-end latency) and the health findings follow the tree.
 /// </summary>
 internal static class TraceWaterfall
 {
@@ -18,6 +19,9 @@ internal static class TraceWaterfall
     /// <summary>Lines beyond this many spans are left out (and counted), so a huge trace stays readable.</summary>
     public const int MaxSpansShown = 1_000;
 
+    /// <summary>Marks a span on the critical path.</summary>
+    public const string CriticalMarker = "◆";
+
     private const int MaxNameLength = 60;
 
     private static readonly Color[] ServiceColors =
@@ -26,7 +30,7 @@ internal static class TraceWaterfall
         Color.HotPink, Color.Chartreuse2, Color.SteelBlue1, Color.Tan,
     ];
 
-    public static void Write(IAnsiConsole console, IReadOnlyList<Span> spans)
+    public static void Write(IAnsiConsole console, IReadOnlyList<Span> spans, TraceAnalyses? analyses = null)
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (spans.Count == 0) return;
@@ -57,10 +61,38 @@ internal static class TraceWaterfall
             var failed = span.Status.Code == StatusCode.Error
                 ? "  [red]✗ error" + (span.Status.Message.Length > 0 ? ": " + Markup.Escape(span.Status.Message) : string.Empty) + "[/]"
                 : string.Empty;
-            console.MarkupLine($"{bar} {Terminal.Duration(span.DurationNanos),9}  {Markup.Escape(prefix)}{Markup.Escape(name)}  [{color}]{Markup.Escape(span.ServiceName)}[/]{failed}");
+            var marker = analyses?.CriticalSpans.Contains(span.SpanId) == true ? $"[yellow]{CriticalMarker}[/]" : " ";
+            console.MarkupLine($"{bar} {Terminal.Duration(span.DurationNanos),9} {marker} {Markup.Escape(prefix)}{Markup.Escape(name)}  [{color}]{Markup.Escape(span.ServiceName)}[/]{failed}");
         }
         if (ordered.Count > MaxSpansShown)
             console.WriteLine($"… {ordered.Count - MaxSpansShown} more span(s) not shown; `curl <server>/api/v1/traces/{spans[0].TraceId}` has them all.");
+        if (analyses is not null) WriteAnalyses(console, analyses);
+    }
+
+    private static void WriteAnalyses(IAnsiConsole console, TraceAnalyses analyses)
+    {
+        console.WriteLine();
+        var skew = analyses.ShiftedSpans > 0 ? string.Create(CultureInfo.InvariantCulture, $" (clock skew corrected on {analyses.ShiftedSpans} span(s))") : string.Empty;
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[yellow]{CriticalMarker}[/] critical path: the {analyses.CriticalSpans.Count} span(s) that set the {Terminal.Duration(analyses.CriticalPathNanos)} end to end{skew}"));
+        console.WriteLine();
+        if (analyses.Findings.Count == 0)
+        {
+            console.MarkupLine("[green]Health: no problems found.[/]");
+            return;
+        }
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[bold]Health: {analyses.Findings.Count} finding(s)[/]"));
+        foreach (var finding in analyses.Findings)
+        {
+            var (style, label) = finding.Severity switch
+            {
+                "error" => ("red", "✗ error  "),
+                "warning" => ("yellow", "! warning"),
+                _ => ("blue", "i info   "),
+            };
+            console.MarkupLine($"  [{style}]{label}[/]  {Markup.Escape(finding.Title)} [dim]({Markup.Escape(finding.Kind)})[/]");
+            console.MarkupLine($"             {Markup.Escape(finding.Message)}");
+        }
     }
 
     /// <summary>

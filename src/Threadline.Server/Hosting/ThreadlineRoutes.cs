@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Api.Ui;
@@ -97,6 +98,12 @@ internal static class ThreadlineRoutes
         var traceql = services.GetRequiredService<TraceQLEndpoints>();
         api.MapGet("/traceql", traceql.SearchAsync);
         api.MapGet("/traceql/metrics", traceql.MetricsAsync);
+
+        // trace analyses (issue #11): critical path, health, comparison of one trace.
+        var traceAnalyses = services.GetRequiredService<TraceAnalysisEndpoints>();
+        api.MapGet("/traces/{traceId}/critical-path", traceAnalyses.CriticalPathAsync);
+        api.MapGet("/traces/{traceId}/health", traceAnalyses.HealthAsync);
+        api.MapGet("/traces/{traceId}/compare/{otherTraceId}", traceAnalyses.CompareAsync);
 
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 

@@ -7,9 +7,11 @@ using Threadline.Pipeline;
 using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
 using Threadline.Pipeline.Stages;
+using Threadline.Query.Analysis;
 using Threadline.Query.Search;
 using Threadline.Query.TraceQL;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Api.Ui;
 using Threadline.Server.Metrics;
@@ -82,6 +84,10 @@ internal static class ThreadlineServices
         services.AddSingleton<TraceQLEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TempoStreamingQuerierService>, TempoStreamingQuerierService.MethodProvider>());
         services.AddSingleton<TempoStreamingQuerierService>();
+
+        // trace analyses (issue #11): critical path, health, comparison of one trace.
+        services.AddSingleton(provider => new TraceAnalysisService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<TraceAnalysisEndpoints>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>

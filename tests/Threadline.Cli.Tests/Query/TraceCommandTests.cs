@@ -25,13 +25,45 @@ public sealed class TraceCommandTests
         Assert.Equal("2023-11-14 22:13:20.000Z  ·  200 ms  ·  4 span(s)  ·  1 error(s)  ·  2 service(s)", lines[1]);
         Assert.Equal(
             [
-                "████████████████████████████████████████    200 ms  GET /checkout  api-gateway",
-                "  ████████████████████                      100 ms  ├─ POST /pay  api-gateway  ✗ error: card declined",
-                "    ████████████████                         80 ms  │  └─ charge  payments",
-                "                        ████████             40 ms  └─ GET /stock  api-gateway",
+                "████████████████████████████████████████    200 ms ◆ GET /checkout  api-gateway",
+                "  ████████████████████                      100 ms ◆ ├─ POST /pay  api-gateway  ✗ error: card declined",
+                "    ████████████████                         80 ms ◆ │  └─ charge  payments",
+                "                        ████████             40 ms ◆ └─ GET /stock  api-gateway",
+                "",
+                "◆ critical path: the 4 span(s) that set the 200 ms end to end",
+                "",
+                "Health: no problems found.",
             ],
-            lines.Skip(4).Take(4));
+            lines.Skip(4).Take(8));
         Assert.DoesNotContain("\u001b[", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Only_spans_on_the_critical_path_are_marked_and_health_findings_follow_the_tree()
+    {
+        await using var server = await InProcessServer.StartAsync();
+        var spans = CheckoutTrace();
+        var resource = spans[0].Resource;
+        Span Extra(ulong id, ulong parent, string name, SpanKind kind, ulong from, ulong to) => new()
+        {
+            TraceId = spans[0].TraceId, SpanId = new SpanId(id), ParentSpanId = new SpanId(parent), Name = name, Kind = kind, Resource = resource,
+            StartTimeUnixNano = Start + from * 1_000_000, EndTimeUnixNano = Start + to * 1_000_000,
+        };
+        // A cache lookup in parallel with the payment (not critical) and a span whose parent never arrived.
+        Span[] trace = [.. spans, Extra(5, 1, "GET cache", SpanKind.Client, 15, 50), Extra(6, 0xf0, "POST /refund", SpanKind.Server, 170, 180)];
+        await server.Services.GetRequiredService<ITraceStore>().AppendAsync(trace, CancellationToken.None);
+
+        var (exitCode, output, error) = await QueryCommandTests.RunAsync("trace", spans[0].TraceId.ToString(), "--server", server.ApiEndpoint.ToString());
+
+        Assert.True(exitCode == 0, error);
+        var lines = output.Split('\n');
+        Assert.Contains(lines, l => l.EndsWith("35 ms   ├─ GET cache  api-gateway", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("10 ms   POST /refund  api-gateway", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("80 ms ◆ │  └─ charge  payments", StringComparison.Ordinal));
+        Assert.Contains("◆ critical path: the 4 span(s) that set the 200 ms end to end", lines);
+        Assert.Contains("Health: 1 finding(s)", lines);
+        Assert.Contains("  ✗ error    Trace is split: parent span missing (missingParent)", lines);
+        Assert.Contains(lines, l => l.StartsWith("             1 span of api-gateway name parent 00000000000000f0, which never arrived.", StringComparison.Ordinal));
     }
 
     [Fact]

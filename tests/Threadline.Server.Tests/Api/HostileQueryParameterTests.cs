@@ -26,6 +26,10 @@ public sealed class HostileQueryParameterTests
     [
         ("/api/v1/search", SearchParameters),
         ("/api/v1/traces/{traceId}", []),
+        ("/api/v1/traces/{traceId}/critical-path", []),
+        ("/api/v1/traces/{traceId}/health", []),
+        ("/api/v1/traces/0af7651916cd43dd8448eb211c80319c/compare/{otherTraceId}", []),
+        ("/api/v1/traces/0af7651916cd43dd8448eb211c80319c/compare/typical", ["start", "end"]),
         ("/api/v1/services", []),
         ("/api/v1/services/{service}/operations", []),
         ("/api/v1/tags", []),
