@@ -105,6 +105,13 @@ internal static class ThreadlineRoutes
         api.MapGet("/traces/{traceId}/health", traceAnalyses.HealthAsync);
         api.MapGet("/traces/{traceId}/compare/{otherTraceId}", traceAnalyses.CompareAsync);
 
+        // aggregate analyses
+        var aggregates = services.GetRequiredService<AggregateAnalysisEndpoints>();
+        api.MapGet("/service-graph", aggregates.ServiceGraphAsync);
+        api.MapGet("/services/{service}/red", aggregates.ServiceRedAsync);
+        api.MapGet("/services/{service}/operations/red", aggregates.OperationsRedAsync);
+        api.MapGet("/naming-health", aggregates.NamingHealthAsync);
+
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 
         var metrics = services.GetRequiredService<MetricsEndpoint>();

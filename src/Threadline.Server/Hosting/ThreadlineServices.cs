@@ -3,6 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Threadline.Core.Analysis.Naming;
 using Threadline.Pipeline;
 using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
@@ -88,6 +89,12 @@ internal static class ThreadlineServices
         // trace analyses (issue #11): critical path, health, comparison of one trace.
         services.AddSingleton(provider => new TraceAnalysisService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TraceAnalysisEndpoints>();
+
+        // aggregate analyses
+        services.AddSingleton(_ => new NamingHealthDetector());
+        services.AddSingleton<ServiceGraphService>();
+        services.AddSingleton<RedService>();
+        services.AddSingleton<AggregateAnalysisEndpoints>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
@@ -108,6 +115,7 @@ internal static class ThreadlineServices
             var store = provider.GetRequiredService<ITraceStore>();
             (store as IStoreMetrics)?.PublishInstruments(meter);
             last = new StoreWriter(store, meter);
+            last = new NamingHealthObserver(last, provider.GetRequiredService<NamingHealthDetector>()); // aggregate analyses
         }
         var limits = new SpanLimitsStage(options.Limits, last, dropped, meter);
         return new IngestQueue(limits, new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }, meter);
