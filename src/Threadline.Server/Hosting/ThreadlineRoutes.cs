@@ -112,6 +112,11 @@ internal static class ThreadlineRoutes
         api.MapGet("/services/{service}/operations/red", aggregates.OperationsRedAsync);
         api.MapGet("/naming-health", aggregates.NamingHealthAsync);
 
+        // selection analyses (issue #11): triage and GenAI calls
+        var selectionAnalyses = services.GetRequiredService<SelectionAnalysisEndpoints>();
+        api.MapGet(SelectionAnalysisEndpoints.TriagePath, selectionAnalyses.TriageAsync);
+        api.MapGet(SelectionAnalysisEndpoints.GenAiPath, selectionAnalyses.GenAiAsync);
+
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 
         var metrics = services.GetRequiredService<MetricsEndpoint>();

@@ -95,6 +95,11 @@ internal static class ThreadlineServices
         services.AddSingleton<ServiceGraphService>();
         services.AddSingleton<RedService>();
         services.AddSingleton<AggregateAnalysisEndpoints>();
+
+        // selection analyses (issue #11): triage and GenAI calls
+        services.AddSingleton(provider => new TriageService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TraceQLOptions>()));
+        services.AddSingleton(provider => new GenAiService(provider.GetRequiredService<ITraceStore>()));
+        services.AddSingleton<SelectionAnalysisEndpoints>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
