@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The UI end-to-end tests drive Debian's chromium (installed here when missing and running as root).
+./scripts/ensure-chromium.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

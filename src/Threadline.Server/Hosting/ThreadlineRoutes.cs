@@ -104,12 +104,14 @@ internal static class ThreadlineRoutes
         api.MapGet("/traces/{traceId}/critical-path", traceAnalyses.CriticalPathAsync);
         api.MapGet("/traces/{traceId}/health", traceAnalyses.HealthAsync);
         api.MapGet("/traces/{traceId}/compare/{otherTraceId}", traceAnalyses.CompareAsync);
+
         // aggregate analyses
         var aggregates = services.GetRequiredService<AggregateAnalysisEndpoints>();
         api.MapGet("/service-graph", aggregates.ServiceGraphAsync);
         api.MapGet("/services/{service}/red", aggregates.ServiceRedAsync);
         api.MapGet("/services/{service}/operations/red", aggregates.OperationsRedAsync);
         api.MapGet("/naming-health", aggregates.NamingHealthAsync);
+
         // selection analyses (issue #11): triage and GenAI calls
         var selectionAnalyses = services.GetRequiredService<SelectionAnalysisEndpoints>();
         api.MapGet(SelectionAnalysisEndpoints.TriagePath, selectionAnalyses.TriageAsync);

@@ -89,11 +89,13 @@ internal static class ThreadlineServices
         // trace analyses (issue #11): critical path, health, comparison of one trace.
         services.AddSingleton(provider => new TraceAnalysisService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TraceAnalysisEndpoints>();
+
         // aggregate analyses
         services.AddSingleton(_ => new NamingHealthDetector());
         services.AddSingleton<ServiceGraphService>();
         services.AddSingleton<RedService>();
         services.AddSingleton<AggregateAnalysisEndpoints>();
+
         // selection analyses (issue #11): triage and GenAI calls
         services.AddSingleton(provider => new TriageService(provider.GetRequiredService<ITraceStore>(), provider.GetRequiredService<TraceQLOptions>()));
         services.AddSingleton(provider => new GenAiService(provider.GetRequiredService<ITraceStore>()));
