@@ -99,6 +99,7 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
                 var invert = s.Boolean("invert_match") ?? false;
                 s.Finish(["key", "values", "enabled_regex_matching", "cache_max_size", "invert_match"]);
                 if (values.Count == 0 && s.Has("values")) s.Problem(s.Node, "values must list at least one value.");
+                var problemsBefore = problems.Count;
                 if (regex)
                 {
                     foreach (var pattern in values)
@@ -113,7 +114,7 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
                         }
                     }
                 }
-                return new StringAttributePolicy(name, key ?? "", values, regex, (int)cacheSize, invert);
+                return problems.Count > problemsBefore ? null : new StringAttributePolicy(name, key ?? "", values, regex, (int)cacheSize, invert);
             }
             case "boolean_attribute":
             {
@@ -179,7 +180,7 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
                 var spans = Conditions(s, "span");
                 var events = Conditions(s, "spanevent");
                 s.Finish(["error_mode", "span", "spanevent"]);
-                if (spans.Count + events.Count == 0) s.Problem(s.Node, "give at least one condition under span or spanevent.");
+                if (!s.Has("span") && !s.Has("spanevent")) s.Problem(s.Node, "give at least one condition under span or spanevent.");
                 return new OttlConditionPolicy(name, spans, events);
             }
             case "traceql":
@@ -235,7 +236,7 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
     {
         var maxTotal = s.Number("max_total_spans_per_second", required: true, min: 1);
         var order = s.Strings("policy_order", required: true) ?? [];
-        var subs = SubPolicies(s, "composite_sub_policy", where, depth);
+        var subs = SubPolicies(s, "composite_sub_policy", where, depth, out var declared);
         var percents = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var allocation in s.Sequence("rate_allocation") ?? [])
         {
@@ -245,7 +246,7 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
             var percent = entry.Number("percent", required: true, min: 0, max: 100);
             entry.Finish(["policy", "percent"]);
             if (policy is null || percent is null) continue;
-            if (!subs.Any(p => p.Name == policy)) entry.Problem(allocation, $"rate_allocation names '{policy}', which is not a composite_sub_policy.");
+            if (!declared.Contains(policy)) entry.Problem(allocation, $"rate_allocation names '{policy}', which is not a composite_sub_policy.");
             else if (!percents.TryAdd(policy, percent.Value)) entry.Problem(allocation, $"'{policy}' has two rate allocations.");
         }
         s.Finish(["max_total_spans_per_second", "policy_order", "composite_sub_policy", "rate_allocation"]);
@@ -255,29 +256,38 @@ internal sealed class PolicyFactory(PolicyContext context, List<string> problems
         foreach (var policyName in order)
         {
             var policy = subs.FirstOrDefault(p => p.Name == policyName);
-            if (policy is null) s.Problem(s.Find("policy_order")!, $"policy_order names '{policyName}', which is not a composite_sub_policy.");
-            else ordered.Add(policy);
+            if (policy is not null) ordered.Add(policy);
+            else if (!declared.Contains(policyName)) s.Problem(s.Find("policy_order")!, $"policy_order names '{policyName}', which is not a composite_sub_policy.");
         }
         foreach (var sub in subs.Where(p => !order.Contains(p.Name)))
-            s.Problem(s.Find("policy_order")!, $"composite_sub_policy '{sub.Name}' is missing from policy_order.");
+            s.Problem(s.Find("policy_order") ?? s.Node, $"composite_sub_policy '{sub.Name}' is missing from policy_order.");
         return new CompositePolicy(name, ordered, [.. ordered.Select(p => percents.TryGetValue(p.Name, out var v) ? v : (double?)null)], maxTotal ?? 1, context.Time);
     }
 
-    private List<ISamplingPolicy> SubPolicies(YamlFields s, string key, string where, int depth)
+    private List<ISamplingPolicy> SubPolicies(YamlFields s, string key, string where, int depth) => SubPolicies(s, key, where, depth, out _);
+
+    // declared: every name given, including those of sub-policies that had problems (so a
+    // reference to one is not reported a second time as unknown).
+    private List<ISamplingPolicy> SubPolicies(YamlFields s, string key, string where, int depth, out HashSet<string> declared)
     {
+        declared = new HashSet<string>(StringComparer.Ordinal);
         var nodes = s.Sequence(key, required: true) ?? [];
         if (nodes.Count == 0 && s.Has(key)) s.Problem(s.Find(key)!, $"{key} must list at least one policy.");
         var policies = new List<ISamplingPolicy>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
+            if (NameOf(node) is { } name && !declared.Add(name)) s.Problem(node, $"two sub-policies are named '{name}'.");
             var policy = Build(node, $"{where} {key}", depth + 1);
-            if (policy is null) continue;
-            if (!names.Add(policy.Name)) s.Problem(node, $"two sub-policies are named '{policy.Name}'.");
-            policies.Add(policy);
+            if (policy is not null) policies.Add(policy);
         }
         return policies;
     }
+
+    /// <summary>The <c>name</c> of a policy entry, read without checking anything else.</summary>
+    public static string? NameOf(YamlNode node) =>
+        node is YamlMappingNode mapping
+            ? mapping.Children.FirstOrDefault(c => c.Key is YamlScalarNode { Value: "name" }).Value is YamlScalarNode { Value: { } name } ? name : null
+            : null;
 
     private List<OttlCondition> Conditions(YamlFields s, string key)
     {

@@ -106,10 +106,8 @@ public sealed class PolicyFile
         if (list is { Count: 0 }) fields.Problem(fields.Find("policies")!, "policies must list at least one policy.");
         foreach (var node in list ?? [])
         {
-            var policy = factory.Build(node, "a policy");
-            if (policy is null) continue;
-            if (!names.Add(policy.Name)) fields.Problem(node, $"two policies are named '{policy.Name}'; give each its own name.");
-            policies.Add(policy);
+            if (PolicyFactory.NameOf(node) is { } name && !names.Add(name)) fields.Problem(node, $"two policies are named '{name}'; give each its own name.");
+            if (factory.Build(node, "a policy") is { } policy) policies.Add(policy);
         }
         fields.Finish(Keys);
         if (problems.Count > 0) throw new PolicyFileException(source, problems);
