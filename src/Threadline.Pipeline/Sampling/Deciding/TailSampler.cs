@@ -93,6 +93,9 @@ public sealed class TailSampler : IBatchConsumer, IAsyncDisposable
     /// <summary>The most bytes held at once since start.</summary>
     public long PeakHeldBytes => Read(ref _peakHeldBytes);
 
+    /// <summary>Undecided spans held now.</summary>
+    public long HeldSpans => Read(ref _heldSpans);
+
     /// <summary>Undecided traces held now.</summary>
     public int HeldTraces => (int)Count(() => _held.Count);
 
@@ -120,12 +123,14 @@ public sealed class TailSampler : IBatchConsumer, IAsyncDisposable
                 var cap = trace.Spans.Count >= _settings.MaxSpansPerTrace ? SamplingMetrics.SpanCap
                     : trace.Bytes >= _settings.MaxBytesPerTrace ? SamplingMetrics.TraceByteCap : null;
                 if (cap is not null) Decide([(Release(trace), cap)], kept, dropped);
-            }
-            while (_heldBytes > _settings.MaxHeldBytes || (_settings.MaxTraces is { } max && _held.Count > max))
-            {
-                var reason = _heldBytes > _settings.MaxHeldBytes ? SamplingMetrics.MemoryCap : SamplingMetrics.TraceCountCap;
-                if (!TryTakeOldest(out var oldest)) break;
-                Decide([(oldest, reason)], kept, dropped);
+                // Span by span, so what is held never passes the cap by more than the span just added.
+                while (_heldBytes > _settings.MaxHeldBytes || (_settings.MaxTraces is { } max && _held.Count > max))
+                {
+                    var reason = _heldBytes > _settings.MaxHeldBytes ? SamplingMetrics.MemoryCap : SamplingMetrics.TraceCountCap;
+                    if (!TryTakeOldest(out var oldest)) break;
+                    Decide([(oldest, reason)], kept, dropped);
+                }
+                if (_heldBytes > _peakHeldBytes) _peakHeldBytes = _heldBytes;
             }
         }
 
@@ -244,7 +249,6 @@ public sealed class TailSampler : IBatchConsumer, IAsyncDisposable
         trace.Bytes += bytes;
         _heldSpans++;
         _heldBytes += bytes;
-        if (_heldBytes > _peakHeldBytes) _peakHeldBytes = _heldBytes;
         if (span.IsRoot && !trace.RootArrived)
         {
             trace.RootArrived = true;
