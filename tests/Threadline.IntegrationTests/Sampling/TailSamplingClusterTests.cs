@@ -30,7 +30,8 @@ public sealed class TailSamplingClusterTests : IAsyncLifetime
             decision_wait: 30s
             max_spans_per_trace: {SpansPerTrace}
             policies:
-              - {{name: everything, type: always_sample}}
+              - name: everything
+                type: always_sample
             """);
         var ports = FreePorts(3);
         _members = [.. ports.Select(p => $"http://127.0.0.1:{p}")];
@@ -119,7 +120,7 @@ public sealed class TailSamplingClusterTests : IAsyncLifetime
         return [.. Enumerable.Range(0, SpansPerTrace).Select(i => new Span
         {
             TraceId = traceId,
-            SpanId = i == 0 ? root : new SpanId(((ulong)n << 8) | (ulong)(i + 1)),
+            SpanId = i == 0 ? root : new SpanId(((ulong)n << 8) + (ulong)i + 1),
             ParentSpanId = i == 0 ? SpanId.Empty : root,
             Name = i == 0 ? "POST /checkout" : "call " + i,
             StartTimeUnixNano = 1_767_225_600_000_000_000 + (ulong)i * 1_000_000,
