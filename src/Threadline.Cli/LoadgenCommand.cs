@@ -62,12 +62,13 @@ internal static class LoadgenCommand
         var queries = new Option<int?>("--queries") { Description = "Queries of each kind after ingest in a storage run (default 100; 0 skips the query phase).", HelpName = "count" };
         var seed = new Option<int>("--seed") { Description = "Seed of the realistic data: the same seed gives the same traces.", DefaultValueFactory = _ => 1, HelpName = "number" };
         var tailSampling = new Option<FileInfo?>("--tail-sampling") { Description = "Compare ingest into the memory store with tail sampling off and on (this policy file), in the same run; reports the sampler's peak held bytes.", HelpName = "file" };
+        var heldMemoryRate = new Option<int?>("--held-memory-rate") { Description = "With --tail-sampling: instead of the server comparison, hand this many spans/s straight to a sampler in this process for --duration seconds and report its peak held bytes and the process's peak memory.", HelpName = "spans/s" };
         var output = new Option<string>("--output") { Description = "table (default) or json: a storage run's figures as JSON on standard output, progress on standard error.", DefaultValueFactory = _ => "table", HelpName = "table|json" };
 
         var command = new Command("loadgen", "Generate bounded OTLP/HTTP or OTLP/gRPC load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
         {
             target, protocol, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
-            data, storage, dataDir, spans, queries, seed, output, tailSampling,
+            data, storage, dataDir, spans, queries, seed, output, tailSampling, heldMemoryRate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -98,6 +99,7 @@ internal static class LoadgenCommand
                 : isStorageRun && targetUri is not null ? "--storage, --spans and --queries start their own servers; drop --target."
                 : parseResult.GetValue(tailSampling) is not null && (isStorageRun || targetUri is not null) ? "--tail-sampling starts its own servers; drop --target and --storage."
                 : parseResult.GetValue(tailSampling) is { Exists: false } missing ? $"--tail-sampling: the policy file '{missing.FullName}' does not exist."
+                : parseResult.GetValue(heldMemoryRate) is { } rate && (rate is < 1 or > 10_000_000 || parseResult.GetValue(tailSampling) is null) ? "--held-memory-rate takes 1-10000000 spans/s, with --tail-sampling FILE."
                 : null;
             if (problem is null && isStorageRun)
             {
@@ -117,6 +119,8 @@ internal static class LoadgenCommand
                 ? new RealisticRequests(RealisticDataSettings.ForRunStartingNow(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
                 : new LoadRequestFactory(settings.SpansPerRequest);
             if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), requests, settings, cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(heldMemoryRate) is { } heldRate)
+                return await HeldMemoryRun.RunAsync(parseResult.GetValue(tailSampling)!.FullName, heldRate, settings.Duration, cancellationToken).ConfigureAwait(false);
             var modes = parseResult.GetValue(tailSampling) is { } policyFile ? TailSamplingModes(policyFile.FullName) : Modes;
             return await CompareAsync(transport, requests, settings, modes, cancellationToken).ConfigureAwait(false);
         });
