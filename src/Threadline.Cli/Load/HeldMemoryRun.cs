@@ -21,6 +21,7 @@ namespace Threadline.Cli.Load;
 internal static class HeldMemoryRun
 {
     private const int BatchSpans = 1_000;
+    private const int SpansPerTrace = 10;
 
     public static async Task<int> RunAsync(string policyFile, int spansPerSecond, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -62,25 +63,28 @@ internal static class HeldMemoryRun
         return templates;
     }
 
-    // Fresh trace ids for every trace of the batch, as a live service would send.
+    // Fresh trace ids for every trace of the batch, as a live service would send: each run of
+    // ten spans is one trace, its first span the root and the others its children.
     private static Span[] Rekey(Span[] template, ref ulong trace)
     {
         var batch = new Span[template.Length];
-        var previous = TraceId.Empty;
         var current = TraceId.Empty;
+        var root = SpanId.Empty;
         for (var i = 0; i < batch.Length; i++)
         {
             var span = template[i];
-            if (span.TraceId != previous)
+            var isRoot = i % SpansPerTrace == 0;
+            if (isRoot)
             {
-                previous = span.TraceId;
-                current = new TraceId(0x9E3779B97F4A7C15 * ++trace, trace);
+                trace++;
+                current = new TraceId(0x9E3779B97F4A7C15 * trace, trace);
+                root = span.SpanId;
             }
             batch[i] = new Span
             {
                 TraceId = current,
                 SpanId = span.SpanId,
-                ParentSpanId = span.ParentSpanId,
+                ParentSpanId = isRoot ? SpanId.Empty : root,
                 Name = span.Name,
                 Kind = span.Kind,
                 StartTimeUnixNano = span.StartTimeUnixNano,
