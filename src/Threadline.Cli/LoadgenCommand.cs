@@ -61,12 +61,14 @@ internal static class LoadgenCommand
         var spans = new Option<long?>("--spans") { Description = "A storage run's total spans per server (default 1000000); the first 2000000 are generated before the clock starts.", HelpName = "count" };
         var queries = new Option<int?>("--queries") { Description = "Queries of each kind after ingest in a storage run (default 100; 0 skips the query phase).", HelpName = "count" };
         var seed = new Option<int>("--seed") { Description = "Seed of the realistic data: the same seed gives the same traces.", DefaultValueFactory = _ => 1, HelpName = "number" };
+        var tailSampling = new Option<FileInfo?>("--tail-sampling") { Description = "Compare ingest into the memory store with tail sampling off and on (this policy file), in the same run; reports the sampler's peak held bytes.", HelpName = "file" };
+        var heldMemoryRate = new Option<int?>("--held-memory-rate") { Description = "With --tail-sampling: instead of the server comparison, hand this many spans/s straight to a sampler in this process for --duration seconds and report its peak held bytes and the process's peak memory.", HelpName = "spans/s" };
         var output = new Option<string>("--output") { Description = "table (default) or json: a storage run's figures as JSON on standard output, progress on standard error.", DefaultValueFactory = _ => "table", HelpName = "table|json" };
 
         var command = new Command("loadgen", "Generate bounded OTLP/HTTP or OTLP/gRPC load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
         {
             target, protocol, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
-            data, storage, dataDir, spans, queries, seed, output,
+            data, storage, dataDir, spans, queries, seed, output, tailSampling, heldMemoryRate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -95,6 +97,9 @@ internal static class LoadgenCommand
                 : !isStorageRun && parseResult.GetValue(dataDir) is not null ? "--data-dir belongs to a storage run: add --storage embedded."
                 : !isStorageRun && outputText == "json" ? "--output json is for a storage run: add --storage."
                 : isStorageRun && targetUri is not null ? "--storage, --spans and --queries start their own servers; drop --target."
+                : parseResult.GetValue(tailSampling) is not null && (isStorageRun || targetUri is not null) ? "--tail-sampling starts its own servers; drop --target and --storage."
+                : parseResult.GetValue(tailSampling) is { Exists: false } missing ? $"--tail-sampling: the policy file '{missing.FullName}' does not exist."
+                : parseResult.GetValue(heldMemoryRate) is { } rate && (rate is < 1 or > 10_000_000 || parseResult.GetValue(tailSampling) is null) ? "--held-memory-rate takes 1-10000000 spans/s, with --tail-sampling FILE."
                 : null;
             if (problem is null && isStorageRun)
             {
@@ -114,7 +119,10 @@ internal static class LoadgenCommand
                 ? new RealisticRequests(RealisticDataSettings.ForRunStartingNow(parseResult.GetValue(seed)), settings.SpansPerRequest, long.MaxValue)
                 : new LoadRequestFactory(settings.SpansPerRequest);
             if (targetUri is not null) return await RunAgainstTargetAsync(new LoadTarget(transport, targetUri), requests, settings, cancellationToken).ConfigureAwait(false);
-            return await CompareAsync(transport, requests, settings, cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(heldMemoryRate) is { } heldRate)
+                return await HeldMemoryRun.RunAsync(parseResult.GetValue(tailSampling)!.FullName, heldRate, settings.Duration, cancellationToken).ConfigureAwait(false);
+            var modes = parseResult.GetValue(tailSampling) is { } policyFile ? TailSamplingModes(policyFile.FullName) : Modes;
+            return await CompareAsync(transport, requests, settings, modes, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
@@ -152,9 +160,15 @@ internal static class LoadgenCommand
         new("memory store", ["--storage", "memory"]),
     ];
 
-    private static async Task<int> CompareAsync(LoadProtocol protocol, ILoadRequestSource requests, LoadSettings settings, CancellationToken cancellationToken)
+    /// <summary>Tail sampling off (the baseline) and on, both into the memory store.</summary>
+    private static ServerMode[] TailSamplingModes(string policyFile) =>
+    [
+        new("memory store", ["--storage", "memory"]),
+        new("tail sampling", ["--storage", "memory", "--tail-sampling", policyFile]),
+    ];
+
+    private static async Task<int> CompareAsync(LoadProtocol protocol, ILoadRequestSource requests, LoadSettings settings, ServerMode[] modes, CancellationToken cancellationToken)
     {
-        var modes = Modes;
         Console.WriteLine($"Load: {settings.Concurrency} clients, {Describe(requests, settings.SpansPerRequest)} per request over {(protocol == LoadProtocol.Grpc ? "OTLP/gRPC" : "OTLP/HTTP")}, {settings.Duration.TotalSeconds:0.#} s per server, {settings.Rounds} round(s), {Environment.ProcessorCount} cores");
         Console.WriteLine($"Servers: `threadline serve` child processes on 127.0.0.1: {string.Join(", ", modes.Select(m => m.Name))} (the first is the baseline).");
 
@@ -172,6 +186,9 @@ internal static class LoadgenCommand
                 var peak = server.PeakMemoryBytes();
                 results[mode.Name].Add((result, peak));
                 PrintRow(mode.Name, result, peak);
+                var sampling = await StoreMetricsSnapshot.ScrapeAsync(server.ApiEndpoint, "threadline_sampling_", cancellationToken).ConfigureAwait(false);
+                if (sampling.TryGetValue("threadline_sampling_peak_held_bytes", out var held))
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"",-16} sampler peak held {held / (1024 * 1024):N1} MiB, held now {sampling.GetValueOrDefault("threadline_sampling_held_bytes") / (1024 * 1024):N1} MiB"));
             }
         }
 

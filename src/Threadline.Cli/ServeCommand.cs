@@ -58,6 +58,9 @@ internal static class ServeCommand
         Setting<string>("--data-dir", "Storage:Embedded:DataDirectory", "Directory of the embedded engine's log and blocks (default ./data).", "path");
         Setting<string>("--retention", "Storage:Embedded:Retention", "How long the embedded engine keeps spans, e.g. 12h or 30d (default 7d).", "duration");
         Setting<long>("--max-disk-bytes", "Storage:Embedded:MaxDiskBytes", "Most bytes of blocks the embedded engine keeps; the oldest go first past it (default 0, no cap).", "bytes");
+        Setting<string>("--tail-sampling", "TailSampling:PolicyFile", "Tail-sampling policy file (the OpenTelemetry Collector's tail_sampling YAML, or JSON); off when not given. See docs/sampling.md.", "file");
+        Setting<string>("--sampling-members", "TailSampling:Members", "OTLP/HTTP addresses of every node sampling together, comma-separated; each trace is decided on one of them.", "urls");
+        Setting<string>("--sampling-self", "TailSampling:Self", "This node's address as written in --sampling-members.", "url");
         Setting<int>("--memory-max-spans", "Storage:Memory:MaxSpans", "Most spans the memory engine keeps; the oldest traces are evicted past it (default 1000000).", "spans");
 
         var logLevel = new Option<LogLevel>("--log-level")

@@ -17,6 +17,9 @@ public sealed class DroppedSpans
     /// <summary>The span's trace had already passed <c>Threadline:Limits:MaxBytesPerTrace</c>.</summary>
     public const string TraceTooLarge = "trace_too_large";
 
+    /// <summary>The tail sampler decided not to keep the span's trace; it is still counted in span metrics.</summary>
+    public const string TailSampling = "tail_sampling";
+
     private readonly Counter<long>? _counter;
 
     /// <param name="meter">Where the counter is reported; counts are not kept when null.</param>

@@ -18,6 +18,15 @@ public interface ITraceStore
     /// </summary>
     ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Counts spans in the ingest-time span metrics and service-graph edges without storing them:
+    /// the spans a tail sampler dropped, so that RED and the service map stay true while storage
+    /// shrinks. Spans passed here must never also be appended (they would be counted twice). The
+    /// task completes when the counts are as durable as this engine keeps its aggregates. An
+    /// engine that keeps no aggregates completes at once.
+    /// </summary>
+    ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken);
+
     /// <summary>Every stored span of the trace, ordered by start time; empty when the trace is unknown.</summary>
     ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken);
 

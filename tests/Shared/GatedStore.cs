@@ -50,6 +50,8 @@ internal sealed class GatedStore(bool gateOpen = false) : ITraceStore
         return AppendAfterGateAsync(spans, cancellationToken);
     }
 
+    public ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken) => Inner.RecordAggregatesAsync(spans, cancellationToken);
+
     private async ValueTask AppendAfterGateAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
     {
         _appendsEntered.Release();

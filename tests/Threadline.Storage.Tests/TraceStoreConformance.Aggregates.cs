@@ -327,3 +327,48 @@ public abstract partial class TraceStoreConformance
         Assert.Empty(await store.GetServiceGraphAsync(Minutes(0, 60), None));
     }
 }
+
+// Spans counted without being stored (what a tail sampler dropped).
+public abstract partial class TraceStoreConformance
+{
+    [Fact]
+    public async Task Recorded_spans_are_counted_in_span_metrics_but_not_stored()
+    {
+        var store = CreateStore();
+        var dropped = _spans.NewTraceId();
+        var kept = _spans.NewTraceId();
+        await store.RecordAggregatesAsync([_spans.Make(dropped, "GET /cart", SpanFactory.Frontend, startMs: 100, durationMs: 4, status: StatusCode.Error)], None);
+        await store.AppendAsync([_spans.Make(kept, "GET /cart", SpanFactory.Frontend, startMs: 200, durationMs: 8, status: StatusCode.Error)], None);
+
+        var series = Assert.Single(await store.GetSpanMetricsAsync(Minutes(0, 1), None));
+        Assert.Equal((2L, 2L), (series.Total.Count, series.Total.ErrorCount));
+        Assert.Equal(12.0 * SpanFactory.Millisecond, series.Total.Durations.SumNanos);
+        Assert.Empty(await store.GetTraceAsync(dropped, None));
+        Assert.Single(await store.GetTraceAsync(kept, None));
+    }
+
+    [Fact]
+    public async Task A_recorded_span_pairs_with_a_stored_one_into_a_service_graph_edge()
+    {
+        var store = CreateStore();
+        var traceId = _spans.NewTraceId();
+        var caller = _spans.Make(traceId, "call", SpanFactory.Frontend, 10, 20, kind: SpanKind.Client);
+        var callee = _spans.Make(traceId, "handle", SpanFactory.Payments, 11, 18, caller.SpanId, SpanKind.Server);
+
+        await store.AppendAsync([caller], None);
+        await store.RecordAggregatesAsync([callee], None);
+
+        var edge = await SingleEdgeAsync(store);
+        Assert.Equal(("frontend", "payments", 1L), (edge.Key.Caller, edge.Key.Callee, edge.Total.Count));
+    }
+
+    [Fact]
+    public async Task Recording_nothing_is_a_no_op()
+    {
+        var store = CreateStore();
+
+        await store.RecordAggregatesAsync([], None);
+
+        Assert.Empty(await store.GetSpanMetricsAsync(Minutes(0, 60), None));
+    }
+}

@@ -12,12 +12,16 @@ internal static class StoreMetricsSnapshot
 {
     private const string Prefix = "threadline_store_";
 
-    public static async Task<IReadOnlyDictionary<string, double>> ScrapeAsync(Uri api, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyDictionary<string, double>> ScrapeAsync(Uri api, CancellationToken cancellationToken) =>
+        await ScrapeAsync(api, Prefix, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The unlabelled samples of <c>/metrics</c> whose name starts with <paramref name="prefix"/>; empty when the server cannot be reached.</summary>
+    public static async Task<IReadOnlyDictionary<string, double>> ScrapeAsync(Uri api, string prefix, CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(30) };
         try
         {
-            return Parse(await http.GetStringAsync(new Uri(api, "/metrics"), cancellationToken).ConfigureAwait(false));
+            return Parse(await http.GetStringAsync(new Uri(api, "/metrics"), cancellationToken).ConfigureAwait(false), prefix);
         }
         catch (HttpRequestException)
         {
@@ -25,12 +29,15 @@ internal static class StoreMetricsSnapshot
         }
     }
 
-    public static IReadOnlyDictionary<string, double> Parse(string text)
+    public static IReadOnlyDictionary<string, double> Parse(string text) => Parse(text, Prefix);
+
+    /// <summary>Every unlabelled sample whose name starts with <paramref name="prefix"/>.</summary>
+    public static IReadOnlyDictionary<string, double> Parse(string text, string prefix)
     {
         var samples = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in text.Split('\n'))
         {
-            if (!line.StartsWith(Prefix, StringComparison.Ordinal) || line.Contains('{', StringComparison.Ordinal)) continue;
+            if (!line.StartsWith(prefix, StringComparison.Ordinal) || line.Contains('{', StringComparison.Ordinal)) continue;
             var space = line.IndexOf(' ', StringComparison.Ordinal);
             if (space < 0) continue;
             var value = line[(space + 1)..].Trim().Split(' ')[0];

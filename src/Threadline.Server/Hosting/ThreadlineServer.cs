@@ -144,6 +144,8 @@ public sealed class ThreadlineServer : IAsyncDisposable
             await _app.StopAsync(cancellationToken).ConfigureAwait(false);
             var queue = _app.Services.GetRequiredService<IngestQueue>();
             await queue.StopAsync(cancellationToken).ConfigureAwait(false);
+            // Held traces are decided now, on what arrived, while the store is still open.
+            await _app.Services.GetRequiredService<Sampling.SamplingStages>().StopAsync().ConfigureAwait(false);
             var statistics = queue.Statistics;
             logger.LogInformation("Stopped: {ConsumedSpans} spans handled by the pipeline, {FailedSpans} failed or abandoned", statistics.ConsumedSpans, statistics.FailedSpans);
         }

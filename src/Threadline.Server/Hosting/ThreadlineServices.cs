@@ -7,6 +7,9 @@ using Threadline.Core.Analysis.Naming;
 using Threadline.Pipeline;
 using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
+using Threadline.Pipeline.Sampling.Config;
+using Threadline.Pipeline.Sampling.Deciding;
+using Threadline.Pipeline.Sampling.Forwarding;
 using Threadline.Pipeline.Stages;
 using Threadline.Query.Analysis;
 using Threadline.Query.Search;
@@ -20,6 +23,7 @@ using Threadline.Server.Options;
 using Threadline.Server.Receivers.Grpc;
 using Threadline.Server.Receivers.Http;
 using Threadline.Server.Receivers.Zipkin;
+using Threadline.Server.Sampling;
 using Threadline.Server.Tempo;
 using Threadline.Server.Tempo.Grpc;
 using Threadline.Storage;
@@ -44,6 +48,7 @@ internal static class ThreadlineServices
         services.AddSingleton(provider => new DroppedSpans(provider.GetRequiredService<Meter>()));
 
         StorageEngines.Register(services, options.Storage);
+        services.AddSingleton<SamplingStages>();
         services.AddSingleton(provider => CreateQueue(provider, options));
 
         var maxBody = options.Receivers.MaxRequestBodyBytes;
@@ -102,7 +107,11 @@ internal static class ThreadlineServices
         services.AddSingleton<SelectionAnalysisEndpoints>();
     }
 
-    /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
+    /// <summary>
+    /// The pipeline, built back to front: with tail sampling, the forwarder (several nodes), then
+    /// limits, the sampler and the store writer; without, limits then the store writer (or the
+    /// decode-only discarder).
+    /// </summary>
     private static IngestQueue CreateQueue(IServiceProvider provider, ThreadlineOptions options)
     {
         var meter = provider.GetRequiredService<Meter>();
@@ -122,8 +131,25 @@ internal static class ThreadlineServices
             last = new StoreWriter(store, meter);
             last = new NamingHealthObserver(last, provider.GetRequiredService<NamingHealthDetector>()); // aggregate analyses
         }
-        var limits = new SpanLimitsStage(options.Limits, last, dropped, meter);
-        return new IngestQueue(limits, new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }, meter);
+        IBatchConsumer first = new SpanLimitsStage(options.Limits, last, dropped, meter);
+        var sampling = options.TailSampling;
+        if (!string.IsNullOrWhiteSpace(sampling.PolicyFile))
+        {
+            var time = provider.GetRequiredService<TimeProvider>();
+            var file = PolicyFile.Load(sampling.PolicyFile, TailSamplingSetup.Context(time));
+            var store = provider.GetRequiredService<ITraceStore>();
+            var sampler = new TailSampler(file.Settings, file.Policies, last, store, dropped, meter, time, provider.GetRequiredService<ILogger<TailSampler>>());
+            var stages = provider.GetRequiredService<SamplingStages>();
+            stages.Sampler = sampler;
+            first = new SpanLimitsStage(options.Limits, sampler, dropped, meter);
+            var members = TailSamplingSetup.Members(sampling);
+            if (members.Count > 0)
+            {
+                stages.ForwardingClient = new HttpClient { Timeout = TimeSpan.FromSeconds(sampling.ForwardTimeoutSeconds) };
+                first = new SpanForwarder(new TraceOwnership(members), sampling.Self.Trim(), first, stages.ForwardingClient, meter);
+            }
+        }
+        return new IngestQueue(first, new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }, meter);
     }
 
     private static TraceIngestService CreateIngest(IServiceProvider provider, ThreadlineOptions options, string protocol) => new(

@@ -35,4 +35,7 @@ public sealed class ThreadlineOptions
 
     /// <summary>What one span and one trace may carry; past it values are truncated and items dropped, and counted.</summary>
     public SpanLimitsOptions Limits { get; set; } = new();
+
+    /// <summary>Tail-based sampling between the queue and the store; off unless a policy file is given.</summary>
+    public TailSamplingOptions TailSampling { get; set; } = new();
 }

@@ -90,6 +90,7 @@ public sealed class ThreadlineOptionsValidator : IValidateOptions<ThreadlineOpti
 
         failures.AddRange(StorageEngines.Problems(options.Storage).Select(p => $"{Prefix}Storage:{p}"));
         failures.AddRange(options.Limits.Problems().Select(p => $"{Prefix}Limits:{p}"));
+        failures.AddRange(Sampling.TailSamplingSetup.Problems(options.TailSampling));
 
         return failures;
     }

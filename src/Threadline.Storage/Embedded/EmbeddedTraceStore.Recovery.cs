@@ -138,7 +138,7 @@ public sealed partial class EmbeddedTraceStore
             }
             head ??= new Head.Head(sequence, _headOptions, _time);
             var target = head;
-            var result = WalReplay.ReadSegment(path, target.Add);
+            var result = WalReplay.ReadSegment(path, target.Replay);
             target.LastSegment = sequence;
             _counters.Replayed(result.Spans);
             if (result.Damage is { } damage)

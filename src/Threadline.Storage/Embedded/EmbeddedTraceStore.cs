@@ -144,7 +144,19 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
     }
 
     /// <inheritdoc />
-    public ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
+    public ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken) =>
+        LogAsync(spans, WalSegment.StoredSpansRecord, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The spans go through the log like an append (a record of their own kind) and into the
+    /// active head's aggregates only, so their counts survive a crash and are written with the
+    /// head's cut; the spans themselves are never stored.
+    /// </remarks>
+    public ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken) =>
+        LogAsync(spans, WalSegment.AggregatedSpansRecord, cancellationToken);
+
+    private ValueTask LogAsync(IReadOnlyList<Span> spans, byte kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spans);
         cancellationToken.ThrowIfCancellationRequested();
@@ -157,14 +169,14 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         // Encoded here, on the caller's thread, so that concurrent appends encode in parallel
         // and the writer only writes.
         var record = new WalBufferWriter(256 + 512 * batch.Length);
-        WalSegment.WriteRecord(record, batch);
+        WalSegment.WriteRecord(record, batch, kind);
         if (record.Length - WalSegment.RecordHeaderLength > WalSegment.MaxRecordBytes)
         {
             var encoded = record.Length;
             record.Return();
             throw new ArgumentException($"A batch of {batch.Length} spans encodes to {encoded} bytes, over the log's {WalSegment.MaxRecordBytes}-byte record limit; append it in smaller batches.", nameof(spans));
         }
-        var pending = new PendingAppend(batch, record);
+        var pending = new PendingAppend(batch, record, AggregatesOnly: kind == WalSegment.AggregatedSpansRecord);
         ObjectDisposedException.ThrowIf(!_appends.Writer.TryWrite(pending), this);
         return new ValueTask(pending.Completion.Task.WaitAsync(cancellationToken));
     }
@@ -323,7 +335,11 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         }
 
         var head = _state.Active;
-        foreach (var pending in batch) head.Add(pending.Spans);
+        foreach (var pending in batch)
+        {
+            if (pending.AggregatesOnly) head.AddToAggregates(pending.Spans);
+            else head.Add(pending.Spans);
+        }
         head.LastSegment = _segment.Sequence;
         _counters.Synced(batch.Count);
         foreach (var pending in batch) pending.Completion.TrySetResult();
@@ -390,9 +406,10 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
         }
     }
 
-    private sealed class PendingAppend(Span[] spans, WalBufferWriter record)
+    private sealed class PendingAppend(Span[] spans, WalBufferWriter record, bool AggregatesOnly)
     {
         public Span[] Spans { get; } = spans;
+        public bool AggregatesOnly { get; } = AggregatesOnly;
         public WalBufferWriter Record { get; } = record;
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

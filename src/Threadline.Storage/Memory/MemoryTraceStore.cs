@@ -163,6 +163,24 @@ public sealed partial class MemoryTraceStore : ITraceStore, IStoreMetrics
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (spans.Count == 0 || _aggregates is null) return ValueTask.CompletedTask;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            if (spans[i] is null) throw new ArgumentException($"Span {i} of the batch is null.", nameof(spans));
+        }
+        lock (_lock)
+        {
+            _aggregates.BeginBatch();
+            for (var i = 0; i < spans.Count; i++) _aggregates.Observe(spans[i]);
+        }
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -27,6 +27,7 @@ internal sealed class CountingStore : ITraceStore
     }
 
     public ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken) => _inner.AppendAsync(spans, cancellationToken);
+    public ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken) => _inner.RecordAggregatesAsync(spans, cancellationToken);
     public ValueTask<IReadOnlyList<Span>> GetTraceAsync(TraceId traceId, CancellationToken cancellationToken) => _inner.GetTraceAsync(traceId, cancellationToken);
     public ValueTask<IReadOnlyList<TraceSummary>> SearchAsync(TraceQuery query, CancellationToken cancellationToken) => _inner.SearchAsync(query, cancellationToken);
     public ValueTask<IReadOnlyList<string>> GetServicesAsync(CancellationToken cancellationToken) => _inner.GetServicesAsync(cancellationToken);

@@ -26,6 +26,12 @@ internal sealed class EmbeddedStoreHarness(EmbeddedStoreOptions options, Embedde
         _appendedSinceRead = true;
     }
 
+    public async ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
+    {
+        await _store.RecordAggregatesAsync(spans, cancellationToken);
+        _appendedSinceRead = true;
+    }
+
     private async ValueTask<EmbeddedTraceStore> ReadyAsync()
     {
         await _gate.WaitAsync();

@@ -10,12 +10,19 @@ public static class StorageFormat
     /// <summary>The version of a block (data.parquet, index.bin, meta.json), see docs/storage-format.md.</summary>
     public const int BlockFormatVersion = 1;
 
-    /// <summary>The version of the write-ahead log's segment files.</summary>
-    public const int WalFormatVersion = 1;
+    /// <summary>
+    /// The version of the write-ahead log's segment files. Version 2 starts each record's payload
+    /// with its kind (stored spans, or spans counted in the aggregates only); version 1 records
+    /// hold stored spans only and are still read.
+    /// </summary>
+    public const int WalFormatVersion = 2;
+
+    /// <summary>The log version whose records carry no kind byte.</summary>
+    public const int WalFormatVersionWithoutKinds = 1;
 
     /// <summary>Block versions this build reads.</summary>
     public static IReadOnlyList<int> ReadableBlockVersions { get; } = [BlockFormatVersion];
 
     /// <summary>Write-ahead log versions this build reads.</summary>
-    public static IReadOnlyList<int> ReadableWalVersions { get; } = [WalFormatVersion];
+    public static IReadOnlyList<int> ReadableWalVersions { get; } = [WalFormatVersionWithoutKinds, WalFormatVersion];
 }

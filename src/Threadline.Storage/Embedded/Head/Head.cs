@@ -67,6 +67,23 @@ internal sealed class Head
         }
     }
 
+    /// <summary>
+    /// Counts a batch already in the log in this head's aggregates only (spans a tail sampler
+    /// dropped): they are not stored and not written to the block. Called by the log writer only.
+    /// </summary>
+    public void AddToAggregates(Span[] spans)
+    {
+        var recorded = Store.RecordAggregatesAsync(spans, CancellationToken.None);
+        Debug.Assert(recorded.IsCompletedSuccessfully);
+    }
+
+    /// <summary>Adds a replayed record: stored spans, or spans counted in the aggregates only.</summary>
+    public void Replay(Span[] spans, bool aggregatesOnly)
+    {
+        if (aggregatesOnly) AddToAggregates(spans);
+        else Add(spans);
+    }
+
     /// <summary>Whether any span of the trace is in this head.</summary>
     public bool Contains(TraceId traceId)
     {

@@ -20,7 +20,9 @@ internal static class WalReplay
     public sealed record Result(long ValidLength, long Records, long Spans, StorageCorruptionException? Damage);
 
     /// <exception cref="UnsupportedFormatVersionException">The segment was written by another format version.</exception>
-    public static Result ReadSegment(string path, Action<Span[]> onBatch)
+    /// <param name="path">The segment file.</param>
+    /// <param name="onBatch">Receives each record's spans, and whether they are only counted in the aggregates (never stored).</param>
+    public static Result ReadSegment(string path, Action<Span[], bool> onBatch)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
         var fileLength = file.Length;
@@ -28,9 +30,10 @@ internal static class WalReplay
         var got = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         if (got < header.Length)
             return new Result(0, 0, 0, new StorageCorruptionException(path, got, $"log segment header cut short ({got} of {WalSegment.HeaderLength} bytes)"));
+        int version;
         try
         {
-            WalSegment.CheckHeader(path, header);
+            version = WalSegment.CheckHeader(path, header);
         }
         catch (StorageCorruptionException damage)
         {
@@ -56,15 +59,27 @@ internal static class WalReplay
             var crc = Crc32C.Finish(Crc32C.Append(Crc32C.Append(Crc32C.Start, recordHeader.AsSpan(0, 4)), body));
             if (crc != expected) return Stop(offset, "record checksum mismatch");
             Span[] batch;
+            var aggregatesOnly = false;
             try
             {
+                if (version != StorageFormat.WalFormatVersionWithoutKinds)
+                {
+                    if (body.IsEmpty) throw new InvalidDataException("empty record");
+                    aggregatesOnly = body[0] switch
+                    {
+                        WalSegment.StoredSpansRecord => false,
+                        WalSegment.AggregatedSpansRecord => true,
+                        var kind => throw new InvalidDataException($"unknown record kind {kind}"),
+                    };
+                    body = body[1..];
+                }
                 batch = SpanBatchCodec.Decode(body);
             }
             catch (InvalidDataException ex)
             {
                 return Stop(offset, $"record does not decode ({ex.Message})");
             }
-            onBatch(batch);
+            onBatch(batch, aggregatesOnly);
             records++;
             spans += batch.Length;
             offset += WalSegment.RecordHeaderLength + length;

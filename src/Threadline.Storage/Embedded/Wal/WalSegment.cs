@@ -41,9 +41,16 @@ internal static class WalSegment
         return header;
     }
 
+    /// <summary>The first payload byte of a version-2 record: spans appended to the store.</summary>
+    public const byte StoredSpansRecord = 1;
+
+    /// <summary>The first payload byte of a version-2 record: spans counted in the aggregates only, never stored.</summary>
+    public const byte AggregatedSpansRecord = 2;
+
+    /// <returns>The segment's format version.</returns>
     /// <exception cref="StorageCorruptionException">Bad magic or header checksum.</exception>
     /// <exception cref="UnsupportedFormatVersionException">A version this build does not read.</exception>
-    public static void CheckHeader(string path, ReadOnlySpan<byte> header)
+    public static int CheckHeader(string path, ReadOnlySpan<byte> header)
     {
         if (header.Length < HeaderLength) throw new StorageCorruptionException(path, header.Length, $"log segment header cut short ({header.Length} of {HeaderLength} bytes)");
         if (!header[..8].SequenceEqual(Magic)) throw new StorageCorruptionException(path, 0, "not a Threadline log segment (bad magic)");
@@ -52,13 +59,15 @@ internal static class WalSegment
         var version = BinaryPrimitives.ReadInt32LittleEndian(header[8..]);
         if (!StorageFormat.ReadableWalVersions.Contains(version))
             throw new UnsupportedFormatVersionException(path, version, StorageFormat.ReadableWalVersions);
+        return version;
     }
 
-    /// <summary>Appends one framed record holding <paramref name="spans"/> to <paramref name="writer"/>.</summary>
-    public static void WriteRecord(WalBufferWriter writer, IReadOnlyList<Core.Model.Span> spans)
+    /// <summary>Appends one framed record of <paramref name="kind"/> holding <paramref name="spans"/> to <paramref name="writer"/>.</summary>
+    public static void WriteRecord(WalBufferWriter writer, IReadOnlyList<Core.Model.Span> spans, byte kind = StoredSpansRecord)
     {
         var start = writer.Length;
         writer.Reserve(RecordHeaderLength);
+        writer.WriteByte(kind);
         SpanBatchCodec.Encode(spans, writer);
         var payloadLength = writer.Length - start - RecordHeaderLength;
         writer.PatchFixed32(start, (uint)payloadLength);
