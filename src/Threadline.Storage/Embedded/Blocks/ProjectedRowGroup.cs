@@ -78,6 +78,7 @@ internal sealed class ProjectedRowGroup
             if (DedicatedColumns.All[c].Type == AttributeType.Int)
             {
                 var ints = new long?[n];
+                _columnDecoded();
                 await _reader.ReadAsync<long>(BlockSchema.Dedicated[c], ints.AsMemory(), null, ct);
                 for (var i = 0; i < n; i++) column[i] = ints[i] is { } v ? AttributeValue.FromInt(v) : (AttributeValue?)null;
             }
@@ -86,7 +87,6 @@ internal sealed class ProjectedRowGroup
                 var strings = await Strings(BlockSchema.Dedicated[c], ct);
                 for (var i = 0; i < n; i++) column[i] = strings[i] is { } v ? AttributeValue.FromString(v) : (AttributeValue?)null;
             }
-            _columnDecoded();
             _dedicatedLoaded[c] = true;
             _anyDedicated = true;
         }

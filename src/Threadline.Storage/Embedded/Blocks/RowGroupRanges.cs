@@ -89,11 +89,16 @@ internal sealed class RowGroupRanges
         var x = operand.ToNumber();
         // A non-number never satisfies a numeric operand; no number at all rules out every ordered test.
         if (range.Min > range.Max) return op is ConditionOperator.Equal or ConditionOperator.Less or ConditionOperator.LessOrEqual or ConditionOperator.Greater or ConditionOperator.GreaterOrEqual;
+        // A bound equal to x as a double rules out the strict tests only when x is exact: a
+        // 64-bit integer beyond 2^53 may differ from x yet convert to it.
+        var exact = Math.Abs(x) < 9007199254740992d;
         return op switch
         {
             ConditionOperator.Equal => x < range.Min || x > range.Max,
-            ConditionOperator.Greater or ConditionOperator.GreaterOrEqual => range.Max < x,
-            ConditionOperator.Less or ConditionOperator.LessOrEqual => range.Min > x,
+            ConditionOperator.Greater => range.Max < x || (exact && range.Max == x),
+            ConditionOperator.GreaterOrEqual => range.Max < x,
+            ConditionOperator.Less => range.Min > x || (exact && range.Min == x),
+            ConditionOperator.LessOrEqual => range.Min > x,
             _ => false,
         };
     }
