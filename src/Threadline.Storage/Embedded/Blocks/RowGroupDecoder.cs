@@ -43,12 +43,12 @@ internal static class RowGroupDecoder
             {
                 var ints = new long?[n];
                 await reader.ReadAsync<long>(BlockSchema.Dedicated[c], ints.AsMemory(), null, ct);
-                for (var i = 0; i < n; i++) column[i] = ints[i] is { } v ? AttributeValue.FromInt(v) : (AttributeValue?)null;
+                for (var i = first; i < first + count; i++) column[i] = ints[i] is { } v ? AttributeValue.FromInt(v) : (AttributeValue?)null;
             }
             else
             {
                 var strings = await Strings(reader, BlockSchema.Dedicated[c], n, ct);
-                for (var i = 0; i < n; i++) column[i] = strings[i] is { } v ? AttributeValue.FromString(v) : (AttributeValue?)null;
+                for (var i = first; i < first + count; i++) column[i] = strings[i] is { } v ? AttributeValue.FromString(v) : (AttributeValue?)null;
             }
         }
         var attributes = await Bytes(reader, BlockSchema.Attributes, n, ct);
