@@ -71,6 +71,13 @@ public sealed class Block : IDisposable
     /// <summary>False when the trace is certainly not in the block (bloom filter); true when it may be.</summary>
     public bool MightContain(TraceId id) => _index.TraceBloom.MightContain(BlockIndex.TraceHash(id));
 
+    /// <summary>
+    /// Whether the block holds spans of the trace, exactly: the bloom filter, then the index's
+    /// sorted ids (in memory). A fetch asks this of every other block for each trace it returns,
+    /// and a false "yes" there costs a whole-trace read.
+    /// </summary>
+    public bool Contains(TraceId id) => MightContain(id) && _index.Find(id) >= 0;
+
     /// <summary>Every span of the trace in this block, ordered by start time; empty when absent.</summary>
     public IReadOnlyList<Span> FindTrace(TraceId id)
     {
