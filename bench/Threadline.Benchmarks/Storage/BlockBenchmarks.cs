@@ -30,16 +30,12 @@ public class BlockReadBenchmarks
     private FetchSpansRequest _byUser = null!, _fiveHundreds = null!, _slowSqlite = null!;
     private int _next;
 
-    /// <summary>Spans per row group: a trace by id decodes one row group, a fetch each one it does not skip.</summary>
-    [Params(2048, 4096)]
-    public int RowGroupSpans { get; set; }
-
     [GlobalSetup]
     public void Setup()
     {
         var spans = BlockBenchmarkData.Spans(SpanCount);
         _directory = Path.Combine(Path.GetTempPath(), "threadline-bench-blocks-" + Guid.NewGuid().ToString("N"));
-        _block = BlockWriter.Write(_directory, spans, new BlockWriteOptions { RowGroupSpans = RowGroupSpans }, CancellationToken.None);
+        _block = BlockWriter.Write(_directory, spans, new BlockWriteOptions(), CancellationToken.None);
         BlockBenchmarkData.PrintSize(_block, spans.Length);
 
         _memory = new MemoryTraceStore(new MemoryStoreOptions { MaxSpans = SpanCount * 2 });
