@@ -9,9 +9,12 @@ namespace Threadline.Benchmarks.Storage;
 
 /// <summary>
 /// Reads of one Parquet block of realistic, unique spans (RealisticTraceGenerator: about 20
-/// services, traces of 1-60 spans, a high-cardinality user.id): a trace by id and a search by one
-/// user.id, each against the memory store holding the same spans (the baseline). The block's
-/// bytes per span are printed by the setup.
+/// services, traces of 1-60 spans, a high-cardinality user.id): a trace by id, a search by one
+/// user.id, and the fetches of issue #10's TraceQL queries (<c>status_code &gt;= 500</c>, which
+/// matches nothing, and the right side of the structural one), each against the memory store
+/// holding the same spans (the baseline); the fetches also against a whole decode of every row
+/// group then matching (how blocks were read before the two-pass fetch). The block's bytes per
+/// span are printed by the setup.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -24,7 +27,7 @@ public class BlockReadBenchmarks
     private Block _block = null!;
     private MemoryTraceStore _memory = null!;
     private TraceId[] _traceIds = [];
-    private FetchSpansRequest _byUser = null!;
+    private FetchSpansRequest _byUser = null!, _fiveHundreds = null!, _slowSqlite = null!;
     private int _next;
 
     [GlobalSetup]
@@ -46,6 +49,18 @@ public class BlockReadBenchmarks
         _byUser = new FetchSpansRequest
         {
             Conditions = [new Condition(ConditionScope.Any, "user.id", ConditionOperator.Equal, StaticValue.String(user.ToString()))],
+        };
+        _fiveHundreds = new FetchSpansRequest
+        {
+            Conditions = [new Condition(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(500))],
+        };
+        _slowSqlite = new FetchSpansRequest
+        {
+            Conditions =
+            [
+                new Condition(ConditionScope.Span, "db.system.name", ConditionOperator.Equal, StaticValue.String("sqlite")),
+                new Condition(ConditionScope.Intrinsic, Intrinsics.Duration, ConditionOperator.Greater, StaticValue.Duration(10_000_000)),
+            ],
         };
     }
 
@@ -73,6 +88,38 @@ public class BlockReadBenchmarks
 
     [Benchmark]
     public int Block_fetch_one_user_id() => _block.Fetch(_byUser, CancellationToken.None).Sum(s => s.Spanset.Spans.Count);
+
+    [Benchmark]
+    public Task<int> Memory_store_fetch_status_5xx() => FetchFromMemory(_fiveHundreds);
+
+    [Benchmark]
+    public int Block_fetch_status_5xx() => _block.Fetch(_fiveHundreds, CancellationToken.None).Sum(s => s.Spanset.Spans.Count);
+
+    [Benchmark]
+    public int Block_whole_decode_status_5xx() => WholeDecode(_fiveHundreds);
+
+    [Benchmark]
+    public Task<int> Memory_store_fetch_slow_sqlite() => FetchFromMemory(_slowSqlite);
+
+    [Benchmark]
+    public int Block_fetch_slow_sqlite() => _block.Fetch(_slowSqlite, CancellationToken.None).Sum(s => s.Spanset.Spans.Count);
+
+    [Benchmark]
+    public int Block_whole_decode_slow_sqlite() => WholeDecode(_slowSqlite);
+
+    private async Task<int> FetchFromMemory(FetchSpansRequest request)
+    {
+        var spans = 0;
+        await foreach (var set in _memory.FetchSpansAsync(request, CancellationToken.None)) spans += set.Spans.Count;
+        return spans;
+    }
+
+    // The matching spans found by decoding every span whole, as blocks were read before.
+    private int WholeDecode(FetchSpansRequest request)
+    {
+        var filters = request.Conditions.Where(c => c.Filters).ToArray();
+        return _block.ReadTraces(CancellationToken.None).Sum(trace => trace.Count(s => SpanMatching.Passes(filters, request.AllConditions, s)));
+    }
 }
 
 /// <summary>Writing a block of realistic spans, against appending them to the memory store.</summary>

@@ -365,7 +365,7 @@ public sealed partial class EmbeddedTraceStore
         {
             var meta = block.Block.Meta;
             if (hints is not null && !hints.Overlaps(meta.MinStartUnixNano, meta.MaxEndUnixNano)) continue;
-            if (!block.Block.MightContain(traceId)) continue;
+            if (!block.Block.Contains(traceId)) continue;
             AddOnce(ReadBlock(block, b => b.FindTrace(traceId), []));
         }
         foreach (var head in view.Heads)
@@ -393,7 +393,7 @@ public sealed partial class EmbeddedTraceStore
     {
         for (var i = 0; i < view.Blocks.Count; i++)
         {
-            if (i != exceptBlock && view.Blocks[i].Block.MightContain(traceId)) return true;
+            if (i != exceptBlock && view.Blocks[i].Block.Contains(traceId)) return true;
         }
         foreach (var head in view.Heads)
         {

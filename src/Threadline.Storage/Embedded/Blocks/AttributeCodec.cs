@@ -37,26 +37,32 @@ internal static class AttributeCodec
     }
 
     /// <param name="dedicated">The span's dedicated column values, filling placeholders; empty for other lists.</param>
-    public static KeyValue[] ReadAttributes(ref BlobReader reader, ReadOnlySpan<AttributeValue?> dedicated)
+    /// <param name="loaded">
+    /// Which dedicated columns were read, for a projection that read only some: the placeholders
+    /// of the others are left out. Empty when all were read.
+    /// </param>
+    public static KeyValue[] ReadAttributes(ref BlobReader reader, ReadOnlySpan<AttributeValue?> dedicated, ReadOnlySpan<bool> loaded = default)
     {
         var count = reader.Count();
         if (count == 0) return [];
         var attributes = new KeyValue[count];
+        var kept = 0;
         for (var i = 0; i < count; i++)
         {
             var tag = reader.Byte();
             if (tag >= DedicatedBase)
             {
                 var column = tag - DedicatedBase;
+                if (!loaded.IsEmpty && column < loaded.Length && !loaded[column]) continue;
                 if (column >= dedicated.Length || dedicated[column] is not { } value)
                     throw new InvalidDataException($"A placeholder names dedicated column {column}, which holds no value for this span.");
-                attributes[i] = new KeyValue(DedicatedColumns.All[column].Key, value);
+                attributes[kept++] = new KeyValue(DedicatedColumns.All[column].Key, value);
                 continue;
             }
             var key = reader.String();
-            attributes[i] = new KeyValue(key, ReadValue(ref reader, tag, 0));
+            attributes[kept++] = new KeyValue(key, ReadValue(ref reader, tag, 0));
         }
-        return attributes;
+        return kept == count ? attributes : attributes[..kept];
     }
 
     public static void WriteEvents(BlobWriter writer, SpanEvent[] events, ulong spanStart)

@@ -40,6 +40,9 @@ public sealed class Block : IDisposable
     /// <summary>Row groups decoded since the block was opened (for tests and metrics: pruning skips them).</summary>
     public long RowGroupsDecoded => _data.RowGroupsDecoded;
 
+    /// <summary>Column chunks decoded by fetches since the block was opened (for tests: projection reads only some).</summary>
+    public long ColumnsDecoded => _data.ColumnsDecoded;
+
     /// <summary>
     /// Opens a block: checks the format version of each file and the checksums of meta.json,
     /// index.bin and data.parquet's footer. Row groups are checked when read.
@@ -59,12 +62,21 @@ public sealed class Block : IDisposable
             throw new StorageCorruptionException(indexPath, indexBytes.Length - 8, $"checksum {index.Checksum:x8} differs from meta.json's {indexCrc:x8} (the index of another block?)");
         if (index.Traces.Length != meta.TraceCount || index.RowGroups.Sum(g => (long)g.RowCount) != meta.SpanCount)
             throw new StorageCorruptionException(indexPath, 0, $"{index.Traces.Length} traces in the index, meta.json says {meta.TraceCount}");
+        if (meta.FormatVersion != index.FormatVersion)
+            throw new StorageCorruptionException(metaPath, 0, $"format version {meta.FormatVersion}, the index says {index.FormatVersion}");
         var data = BlockData.Open(dataPath, index);
         return new Block(blockDirectory, meta, index, data);
     }
 
     /// <summary>False when the trace is certainly not in the block (bloom filter); true when it may be.</summary>
     public bool MightContain(TraceId id) => _index.TraceBloom.MightContain(BlockIndex.TraceHash(id));
+
+    /// <summary>
+    /// Whether the block holds spans of the trace, exactly: the bloom filter, then the index's
+    /// sorted ids (in memory). A fetch asks this of every other block for each trace it returns,
+    /// and a false "yes" there costs a whole-trace read.
+    /// </summary>
+    public bool Contains(TraceId id) => MightContain(id) && _index.Find(id) >= 0;
 
     /// <summary>Every span of the trace in this block, ordered by start time; empty when absent.</summary>
     public IReadOnlyList<Span> FindTrace(TraceId id)
@@ -79,9 +91,11 @@ public sealed class Block : IDisposable
     /// <summary>
     /// The block's spans starting in the request's range that may satisfy its conditions, one
     /// <see cref="BlockSpanset"/> per trace in trace-id order. Prunes by the meta's time range and
-    /// services, row-group time ranges and value blooms; the spans of a row group that survives
-    /// are tested exactly with <see cref="ConditionEvaluator"/>, so none that matches is missed.
-    /// Trace-level fields come from this block's spans of the trace only.
+    /// services, and per row group by time range, value bloom and value ranges. A row group that
+    /// survives is read in two passes (Tempo's): the columns the conditions test, decoded and
+    /// tested exactly with <see cref="ConditionEvaluator"/> on spans holding just those fields;
+    /// then, only when a span matched, the columns a <see cref="SpansetSpan"/> needs, for the
+    /// traces with a match. Trace-level fields come from this block's spans of the trace only.
     /// </summary>
     public IEnumerable<BlockSpanset> Fetch(FetchSpansRequest request, CancellationToken ct)
     {
@@ -92,6 +106,7 @@ public sealed class Block : IDisposable
         var filters = request.Conditions.Where(c => c.Filters).ToArray();
         if (request.AllConditions && filters.Any(RuledOutByMeta)) yield break;
         var required = filters.Select(ValueKeys.Required).ToArray();
+        var projection = ColumnProjection.For(request.Conditions);
 
         for (var g = 0; g < _index.RowGroups.Length; g++)
         {
@@ -99,32 +114,62 @@ public sealed class Block : IDisposable
             var group = _index.RowGroups[g];
             if (group.MaxStartUnixNano < start || group.MinStartUnixNano >= end) continue;
             if (!MayMatch(group.Values, required, request.AllConditions)) continue;
-            var spans = _data.ReadRowGroup(g, ct);
-            for (var t = _groupTraceStart[g]; t < _groupTraceStart[g + 1]; t++)
+            if (group.Ranges is { } ranges && RuledOutByRanges(ranges, filters, request.AllConditions)) continue;
+            var firstTrace = _groupTraceStart[g];
+            var lastTrace = _groupTraceStart[g + 1];
+            var needsBlob = projection.NeedsBlob(group, _index.FormatVersion);
+            var pieces = _data.ReadProjected(g, rows => FetchRowGroupAsync(rows, firstTrace, lastTrace, request, filters, projection, needsBlob, ct), ct);
+            foreach (var piece in pieces) yield return piece;
+        }
+    }
+
+    private async Task<List<BlockSpanset>> FetchRowGroupAsync(
+        ProjectedRowGroup rows, int firstTrace, int lastTrace, FetchSpansRequest request, Condition[] filters,
+        ColumnProjection projection, bool needsBlob, CancellationToken ct)
+    {
+        // First pass: the traces with a span in range passing the filters.
+        await rows.LoadAsync(projection.Columns, projection.Dedicated, needsBlob, ct);
+        var matched = new List<int>();
+        for (var t = firstTrace; t < lastTrace; t++)
+        {
+            var entry = _index.Traces[t];
+            for (var row = entry.FirstRow; row < entry.FirstRow + entry.SpanCount; row++)
             {
-                var entry = _index.Traces[t];
-                var trace = new ArraySegment<Span>(spans, entry.FirstRow, entry.SpanCount);
-                List<SpansetSpan>? matches = null;
-                foreach (var span in trace)
-                {
-                    if (!request.InRange(span.StartTimeUnixNano) || !SpanMatching.Passes(filters, request.AllConditions, span)) continue;
-                    (matches ??= []).Add(SpanMatching.ToSpansetSpan(span, request.Conditions));
-                }
-                if (matches is null) continue;
-                var summary = TraceSummarizer.Summarize(entry.TraceId, trace);
-                var rootSeen = false;
-                foreach (var span in trace) rootSeen |= span.IsRoot;
-                yield return new BlockSpanset(new Spanset
-                {
-                    TraceId = entry.TraceId,
-                    RootServiceName = summary.RootServiceName,
-                    RootSpanName = summary.RootSpanName,
-                    TraceStartUnixNano = summary.StartTimeUnixNano,
-                    TraceEndUnixNano = summary.StartTimeUnixNano + summary.DurationNanos,
-                    Spans = matches,
-                }, rootSeen);
+                if (!request.InRange(rows.Start(row))) continue;
+                if (filters.Length > 0 && !SpanMatching.Passes(filters, request.AllConditions, rows.Build(row, entry.TraceId, default))) continue;
+                matched.Add(t);
+                break;
             }
         }
+        if (matched.Count == 0) return [];
+
+        // Second pass: the matching spans of those traces, and their summaries.
+        await rows.LoadAsync(projection.Columns | SpanColumns.SpansetFields, projection.Dedicated, needsBlob, ct);
+        var pieces = new List<BlockSpanset>(matched.Count);
+        foreach (var t in matched)
+        {
+            var entry = _index.Traces[t];
+            var parents = rows.ParentsOf(entry.FirstRow, entry.SpanCount);
+            var trace = new Span[entry.SpanCount];
+            for (var i = 0; i < trace.Length; i++) trace[i] = rows.Build(entry.FirstRow + i, entry.TraceId, parents[i]);
+            var matches = new List<SpansetSpan>();
+            foreach (var span in trace)
+            {
+                if (request.InRange(span.StartTimeUnixNano) && SpanMatching.Passes(filters, request.AllConditions, span))
+                    matches.Add(SpanMatching.ToSpansetSpan(span, request.Conditions));
+            }
+            var summary = TraceSummarizer.Summarize(entry.TraceId, trace);
+            pieces.Add(new BlockSpanset(new Spanset
+            {
+                TraceId = entry.TraceId,
+                RootServiceName = summary.RootServiceName,
+                RootSpanName = summary.RootSpanName,
+                TraceStartUnixNano = summary.StartTimeUnixNano,
+                TraceEndUnixNano = summary.StartTimeUnixNano + summary.DurationNanos,
+                Spans = matches,
+            }, Array.Exists(trace, s => s.IsRoot)));
+        }
+        return pieces;
     }
 
     /// <summary>Every trace of the block, in trace-id order, each ordered by start time (for compaction and retention).</summary>
@@ -214,6 +259,19 @@ public sealed class Block : IDisposable
     private bool RuledOutByMeta(Condition condition) =>
         condition is { Scope: ConditionScope.Intrinsic, Name: Intrinsics.ServiceName, Operator: ConditionOperator.Equal, Operand: { } operand }
         && !Meta.Services.Contains(operand.AsString());
+
+    // All conditions: one ruled out rules the group out. Any: every one must be.
+    private static bool RuledOutByRanges(RowGroupRanges ranges, Condition[] filters, bool all)
+    {
+        if (filters.Length == 0) return false;
+        foreach (var condition in filters)
+        {
+            var excluded = ranges.RulesOut(condition);
+            if (all && excluded) return true;
+            if (!all && !excluded) return false;
+        }
+        return !all;
+    }
 
     private static bool MayMatch(BloomFilter values, ulong?[] required, bool all)
     {

@@ -28,7 +28,7 @@ internal sealed class BlockBuilder : IAsyncDisposable
     private readonly List<(int Left, int Right, int Parent)> _pendingNested = [];
     private readonly HashSet<ulong> _pendingValues = [];
     private readonly List<TraceEntry> _traces = [];
-    private readonly List<(long Offset, long Length, int Rows, ulong MinStart, ulong MaxStart, BloomFilter Values)> _rowGroups = [];
+    private readonly List<(long Offset, long Length, int Rows, ulong MinStart, ulong MaxStart, BloomFilter Values, RowGroupRanges Ranges)> _rowGroups = [];
     private readonly BlockMetaBuilder _meta = new();
     private TraceId _lastTrace;
     private bool _finished;
@@ -118,7 +118,7 @@ internal sealed class BlockBuilder : IAsyncDisposable
             min = Math.Min(min, span.StartTimeUnixNano);
             max = Math.Max(max, span.StartTimeUnixNano);
         }
-        _rowGroups.Add((offset, _data.Position - offset, _pending.Count, min, max, values));
+        _rowGroups.Add((offset, _data.Position - offset, _pending.Count, min, max, values, RowGroupRanges.Of(_pending)));
         _pending.Clear();
         _pendingNested.Clear();
         _pendingValues.Clear();
@@ -139,7 +139,7 @@ internal sealed class BlockBuilder : IAsyncDisposable
         for (var i = 0; i < groups.Length; i++)
         {
             var g = _rowGroups[i];
-            groups[i] = new RowGroupEntry(g.Offset, g.Length, ChecksumOf(_data, g.Offset, g.Length), g.Rows, g.MinStart, g.MaxStart, g.Values);
+            groups[i] = new RowGroupEntry(g.Offset, g.Length, ChecksumOf(_data, g.Offset, g.Length), g.Rows, g.MinStart, g.MaxStart, g.Values, g.Ranges);
         }
         var frameCrc = FrameChecksum(_data, groups, dataLength);
         await _data.DisposeAsync();

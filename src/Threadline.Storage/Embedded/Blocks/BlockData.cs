@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Parquet;
 using Threadline.Core.Model;
@@ -16,7 +17,7 @@ internal sealed class BlockData : IDisposable
     private readonly string _path;
     private readonly BlockIndex _index;
     private readonly ConcurrentBag<PooledReader> _readers = [];
-    private long _rowGroupsDecoded;
+    private long _rowGroupsDecoded, _columnsDecoded;
     private bool _disposed;
 
     private BlockData(string path, BlockIndex index)
@@ -26,6 +27,9 @@ internal sealed class BlockData : IDisposable
     }
 
     public long RowGroupsDecoded => Interlocked.Read(ref _rowGroupsDecoded);
+
+    /// <summary>Column chunks decoded by projected reads (a full decode is not counted).</summary>
+    public long ColumnsDecoded => Interlocked.Read(ref _columnsDecoded);
 
     public static BlockData Open(string path, BlockIndex index)
     {
@@ -52,10 +56,15 @@ internal sealed class BlockData : IDisposable
         var data = new BlockData(path, index);
         var reader = data.Rent();
         var version = reader.Parquet.CustomMetadata.TryGetValue(BlockSchema.FormatVersionKey, out var text) && int.TryParse(text, out var v) ? v : -1;
-        if (version != StorageFormat.BlockFormatVersion)
+        if (!StorageFormat.ReadableBlockVersions.Contains(version))
         {
             reader.Dispose();
             throw new UnsupportedFormatVersionException(path, version, StorageFormat.ReadableBlockVersions);
+        }
+        if (version != index.FormatVersion)
+        {
+            reader.Dispose();
+            throw new StorageCorruptionException(path, 0, $"format version {version}, the index says {index.FormatVersion}");
         }
         if (reader.Parquet.RowGroupCount != index.RowGroups.Length)
         {
@@ -70,35 +79,46 @@ internal sealed class BlockData : IDisposable
     public Span[] ReadRowGroup(int group, CancellationToken ct) => ReadRows(group, 0, _index.RowGroups[group].RowCount, ct);
 
     /// <summary>The spans of some consecutive rows of a row group (the whole group is checked and decoded).</summary>
-    public Span[] ReadRows(int group, int first, int count, CancellationToken ct)
+    public Span[] ReadRows(int group, int first, int count, CancellationToken ct) =>
+        Read(group, parquetGroup => RowGroupDecoder.ReadAsync(parquetGroup, first, count, ct), ct);
+
+    /// <summary>
+    /// Runs <paramref name="decode"/> on the columns of a row group it decodes as it needs them,
+    /// after the group's bytes matched their checksum.
+    /// </summary>
+    public T ReadProjected<T>(int group, Func<ProjectedRowGroup, Task<T>> decode, CancellationToken ct) =>
+        Read(group, parquetGroup => decode(new ProjectedRowGroup(parquetGroup, () => Interlocked.Increment(ref _columnsDecoded))), ct);
+
+    private T Read<T>(int group, Func<ParquetRowGroupReader, Task<T>> decode, CancellationToken ct)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var entry = _index.RowGroups[group];
         var reader = Rent();
+        var bytes = ArrayPool<byte>.Shared.Rent(checked((int)entry.Length));
         try
         {
-            var bytes = new byte[entry.Length];
-            RandomAccess.Read(reader.File.SafeFileHandle, bytes, entry.Offset);
-            var crc = Crc32C.Compute(bytes);
+            var read = bytes.AsSpan(0, (int)entry.Length);
+            RandomAccess.Read(reader.File.SafeFileHandle, read, entry.Offset);
+            var crc = Crc32C.Compute(read);
             if (crc != entry.Crc32C)
                 throw new StorageCorruptionException(_path, entry.Offset, $"checksum mismatch in row group {group} of {entry.Length} bytes (CRC-32C stored {entry.Crc32C:x8}, computed {crc:x8})");
             Interlocked.Increment(ref _rowGroupsDecoded);
             var parquetGroup = reader.Parquet.OpenRowGroupReader(group);
             if (parquetGroup.RowCount != entry.RowCount)
                 throw new StorageCorruptionException(_path, entry.Offset, $"row group {group} has {parquetGroup.RowCount} rows, the index says {entry.RowCount}");
-            Span[] spans;
             try
             {
-                spans = RowGroupDecoder.ReadAsync(parquetGroup, first, count, ct).GetAwaiter().GetResult();
+                ct.ThrowIfCancellationRequested();
+                return decode(parquetGroup).GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or IndexOutOfRangeException or InvalidOperationException && e is not StorageCorruptionException)
             {
                 throw new StorageCorruptionException(_path, entry.Offset, $"row group {group} does not decode: {e.Message}", e);
             }
-            return spans;
         }
         finally
         {
+            ArrayPool<byte>.Shared.Return(bytes);
             Return(reader);
         }
     }

@@ -9,9 +9,11 @@ internal readonly record struct TraceEntry(TraceId TraceId, int RowGroup, int Fi
 
 /// <summary>
 /// One row group of data.parquet: its byte range and checksum (checked before decoding), its
-/// start-time range, and a bloom filter of its (attribute key, value) pairs for pruning.
+/// start-time range, a bloom filter of its (attribute key, value) pairs and the value ranges of
+/// its range-tested fields for pruning (<see cref="Ranges"/> null in a version 1 block, which
+/// has none: nothing is pruned by range there).
 /// </summary>
-internal sealed record RowGroupEntry(long Offset, long Length, uint Crc32C, int RowCount, ulong MinStartUnixNano, ulong MaxStartUnixNano, BloomFilter Values);
+internal sealed record RowGroupEntry(long Offset, long Length, uint Crc32C, int RowCount, ulong MinStartUnixNano, ulong MaxStartUnixNano, BloomFilter Values, RowGroupRanges? Ranges);
 
 /// <summary>
 /// index.bin: the trace-id bloom filter, the sorted trace ids with their row groups, and the
@@ -30,6 +32,9 @@ internal sealed class BlockIndex
 
     /// <summary>The bytes of data.parquet outside every row group (leading magic, footer), checked on open.</summary>
     public required long DataLength { get; init; }
+
+    /// <summary>The block format version the index was written with (1 has no ranges nor blob-key marks).</summary>
+    public int FormatVersion { get; init; } = StorageFormat.BlockFormatVersion;
     public required uint FrameCrc32C { get; init; }
 
     /// <summary>
@@ -61,7 +66,7 @@ internal sealed class BlockIndex
     public byte[] Serialize()
     {
         var size = 4 + 4 + 4 + 4 + 8 + 4 + 4 + TraceBloom.ByteLength + Traces.Length * TraceEntrySize
-            + RowGroups.Sum(g => RowGroupFixedSize + g.Values.ByteLength) + 4 + 4;
+            + RowGroups.Sum(g => RowGroupFixedSize + g.Values.ByteLength + (g.Ranges ?? throw new InvalidOperationException("A row group without ranges.")).ByteLength) + 4 + 4;
         var bytes = new byte[size];
         var w = bytes.AsSpan();
         Magic.CopyTo(w);
@@ -90,6 +95,7 @@ internal sealed class BlockIndex
             BinaryPrimitives.WriteUInt64LittleEndian(w[at..], g.MaxStartUnixNano); at += 8;
             BinaryPrimitives.WriteInt32LittleEndian(w[at..], g.Values.ByteLength); at += 4;
             g.Values.WriteTo(w[at..]); at += g.Values.ByteLength;
+            at += g.Ranges!.WriteTo(w[at..]);
         }
         BinaryPrimitives.WriteUInt32LittleEndian(w[at..], Crc32C.Compute(w[..at])); at += 4;
         Magic.CopyTo(w[at..]);
@@ -112,12 +118,12 @@ internal sealed class BlockIndex
             throw new StorageCorruptionException(path, 0, $"checksum mismatch over bytes 0..{body.Length} (CRC-32C stored {stored:x8}, computed {Crc32C.Compute(body):x8})");
         }
         var version = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
-        if (version != StorageFormat.BlockFormatVersion)
+        if (!StorageFormat.ReadableBlockVersions.Contains(version))
             throw new UnsupportedFormatVersionException(path, version, StorageFormat.ReadableBlockVersions);
 
         try
         {
-            return ParseBody(body[8..], stored);
+            return ParseBody(body[8..], stored, version);
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentOutOfRangeException or ArgumentException)
         {
@@ -126,7 +132,7 @@ internal sealed class BlockIndex
         }
     }
 
-    private static BlockIndex ParseBody(ReadOnlySpan<byte> r, uint checksum)
+    private static BlockIndex ParseBody(ReadOnlySpan<byte> r, uint checksum, int version)
     {
         var at = 0;
         var traceCount = ReadCount(r, ref at);
@@ -157,11 +163,12 @@ internal sealed class BlockIndex
             var max = BinaryPrimitives.ReadUInt64LittleEndian(r[at..]); at += 8;
             var valuesLength = ReadCount(r, ref at);
             var values = BloomFilter.ReadFrom(r.Slice(at, valuesLength)); at += valuesLength;
+            var ranges = version >= 2 ? RowGroupRanges.ReadFrom(r, ref at) : null;
             if (offset < 0 || length < 0 || offset + length > dataLength) throw new InvalidDataException($"Row group {i} lies outside data.parquet.");
-            groups[i] = new RowGroupEntry(offset, length, crc, rows, min, max, values);
+            groups[i] = new RowGroupEntry(offset, length, crc, rows, min, max, values, ranges);
         }
         if (at != r.Length) throw new InvalidDataException($"{r.Length - at} unexpected bytes after the row groups.");
-        return new BlockIndex { TraceBloom = bloom, Traces = traces, RowGroups = groups, DataLength = dataLength, FrameCrc32C = frameCrc, Checksum = checksum };
+        return new BlockIndex { TraceBloom = bloom, Traces = traces, RowGroups = groups, DataLength = dataLength, FrameCrc32C = frameCrc, Checksum = checksum, FormatVersion = version };
     }
 
     private static int ReadCount(ReadOnlySpan<byte> r, ref int at)

@@ -77,7 +77,7 @@ internal static class BlockMetaFile
             using var document = JsonDocument.Parse(bytes.AsMemory(metaStart, metaEnd - metaStart));
             if (!document.RootElement.TryGetProperty("formatVersion", out var version) || !version.TryGetInt32(out var v))
                 throw new StorageCorruptionException(path, metaStart, "no formatVersion in meta");
-            if (v != StorageFormat.BlockFormatVersion)
+            if (!StorageFormat.ReadableBlockVersions.Contains(v))
                 throw new UnsupportedFormatVersionException(path, v, StorageFormat.ReadableBlockVersions);
             meta = document.RootElement.Deserialize<BlockMeta>(Options);
         }

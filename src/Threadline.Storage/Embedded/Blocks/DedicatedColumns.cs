@@ -27,6 +27,12 @@ internal static class DedicatedColumns
     private static readonly Dictionary<string, int> ByKey =
         All.Select((c, i) => (c.Key, i)).ToDictionary(p => p.Key, p => p.i, StringComparer.Ordinal);
 
+    /// <summary>Whether some dedicated column has this key.</summary>
+    public static bool IsDedicatedKey(string key) => ByKey.ContainsKey(key);
+
+    /// <summary>The index of the column with this key, or -1.</summary>
+    public static int IndexOfKey(string key) => ByKey.TryGetValue(key, out var index) ? index : -1;
+
     /// <summary>The index of the column an attribute with this key and type goes to, or -1.</summary>
     public static int IndexOf(in KeyValue attribute) =>
         ByKey.TryGetValue(attribute.Key, out var index) && All[index].Type == attribute.Value.Type ? index : -1;

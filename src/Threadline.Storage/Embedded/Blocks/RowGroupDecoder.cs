@@ -43,12 +43,12 @@ internal static class RowGroupDecoder
             {
                 var ints = new long?[n];
                 await reader.ReadAsync<long>(BlockSchema.Dedicated[c], ints.AsMemory(), null, ct);
-                for (var i = 0; i < n; i++) column[i] = ints[i] is { } v ? AttributeValue.FromInt(v) : (AttributeValue?)null;
+                for (var i = first; i < first + count; i++) column[i] = ints[i] is { } v ? AttributeValue.FromInt(v) : (AttributeValue?)null;
             }
             else
             {
                 var strings = await Strings(reader, BlockSchema.Dedicated[c], n, ct);
-                for (var i = 0; i < n; i++) column[i] = strings[i] is { } v ? AttributeValue.FromString(v) : (AttributeValue?)null;
+                for (var i = first; i < first + count; i++) column[i] = strings[i] is { } v ? AttributeValue.FromString(v) : (AttributeValue?)null;
             }
         }
         var attributes = await Bytes(reader, BlockSchema.Attributes, n, ct);
@@ -97,7 +97,7 @@ internal static class RowGroupDecoder
         return spans;
     }
 
-    private static SpanId ParentOf(byte[]? stored, int parentLeft, byte[] traceId, Dictionary<(TraceId, int), SpanId> spanIdByLeft)
+    internal static SpanId ParentOf(byte[]? stored, int parentLeft, byte[] traceId, Dictionary<(TraceId, int), SpanId> spanIdByLeft)
     {
         if (stored is not null) return SpanId.FromBytes(stored);
         if (parentLeft == 0) return SpanId.Empty;
@@ -106,7 +106,7 @@ internal static class RowGroupDecoder
             : throw new InvalidDataException($"nested_set_parent {parentLeft} names no span of trace {TraceId.FromBytes(traceId)}.");
     }
 
-    private static Resource ResourceOf(Dictionary<string, Resource> cache, string? text)
+    internal static Resource ResourceOf(Dictionary<string, Resource> cache, string? text)
     {
         if (text is null) throw new InvalidDataException("Column resource holds a null.");
         if (cache.TryGetValue(text, out var resource)) return resource;
@@ -127,23 +127,23 @@ internal static class RowGroupDecoder
         return cache[key] = new InstrumentationScope(name, version, attributes, dropped, schemaUrl);
     }
 
-    private static byte[] Required(byte[]? value, string column) => value ?? throw new InvalidDataException($"Column {column} holds a null.");
+    internal static byte[] Required(byte[]? value, string column) => value ?? throw new InvalidDataException($"Column {column} holds a null.");
 
-    private static async Task<byte[]?[]> Bytes(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
+    internal static async Task<byte[]?[]> Bytes(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
     {
         var values = new byte[]?[n];
         await reader.ReadAsync(field, values.AsMemory(), null, ct);
         return values;
     }
 
-    private static async Task<string?[]> Strings(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
+    internal static async Task<string?[]> Strings(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
     {
         var values = new string?[n];
         await reader.ReadAsync(field, values.AsMemory(), null, ct);
         return values;
     }
 
-    private static async Task<T[]> Values<T>(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
+    internal static async Task<T[]> Values<T>(ParquetRowGroupReader reader, Parquet.Schema.DataField field, int n, CancellationToken ct)
         where T : struct
     {
         var values = new T[n];

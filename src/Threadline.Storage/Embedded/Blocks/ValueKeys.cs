@@ -16,7 +16,7 @@ internal static class ValueKeys
     private const byte StringTag = 1, NumberTag = 2, BoolTag = 3;
 
     // Intrinsics get keys no attribute can have (attribute keys are not prefixed by a NUL).
-    private const string NameKey = "\0name", ServiceKey = "\0service";
+    private const string NameKey = "\0name", ServiceKey = "\0service", BlobKey = "\0blob";
 
     public static void AddSpan(HashSet<ulong> into, Span span)
     {
@@ -26,6 +26,27 @@ internal static class ValueKeys
         AddAll(into, span.Resource.Attributes);
         foreach (var e in span.Events) AddAll(into, e.Attributes);
         foreach (var link in span.Links) AddAll(into, link.Attributes);
+        AddBlobKeys(into, span.Attributes);
+    }
+
+    /// <summary>
+    /// The hash present when some span of the row group has an attribute with this dedicated
+    /// column's key in the generic attributes column (another type, or a second one with the
+    /// key); absent, a fetch reads the dedicated column alone for it (block version 2 on).
+    /// </summary>
+    public static ulong InBlob(string key) => Hash(BlobKey, AttributeValue.FromString(key));
+
+    // As AttributeCodec.WriteAttributes places them: the first attribute of a dedicated column's
+    // key and type goes to the column, any other one with the key stays in the blob.
+    private static void AddBlobKeys(HashSet<ulong> into, KeyValue[] attributes)
+    {
+        Span<bool> taken = stackalloc bool[DedicatedColumns.All.Count];
+        foreach (var attribute in attributes)
+        {
+            var column = DedicatedColumns.IndexOf(attribute);
+            if (column >= 0 && !taken[column]) taken[column] = true;
+            else if (DedicatedColumns.IsDedicatedKey(attribute.Key)) into.Add(InBlob(attribute.Key));
+        }
     }
 
     /// <summary>

@@ -7,8 +7,12 @@ namespace Threadline.Storage.Embedded.Format;
 /// </summary>
 public static class StorageFormat
 {
-    /// <summary>The version of a block (data.parquet, index.bin, meta.json), see docs/storage-format.md.</summary>
-    public const int BlockFormatVersion = 1;
+    /// <summary>
+    /// The version of a block (data.parquet, index.bin, meta.json), see docs/storage-format.md.
+    /// Version 2 added per-row-group value ranges and blob-key marks to index.bin; version 1
+    /// blocks are still read (without that pruning).
+    /// </summary>
+    public const int BlockFormatVersion = 2;
 
     /// <summary>
     /// The version of the write-ahead log's segment files. Version 2 starts each record's payload
@@ -21,7 +25,7 @@ public static class StorageFormat
     public const int WalFormatVersionWithoutKinds = 1;
 
     /// <summary>Block versions this build reads.</summary>
-    public static IReadOnlyList<int> ReadableBlockVersions { get; } = [BlockFormatVersion];
+    public static IReadOnlyList<int> ReadableBlockVersions { get; } = [1, BlockFormatVersion];
 
     /// <summary>Write-ahead log versions this build reads.</summary>
     public static IReadOnlyList<int> ReadableWalVersions { get; } = [WalFormatVersionWithoutKinds, WalFormatVersion];

@@ -117,7 +117,7 @@ public sealed class BlockCorruptionTests : IDisposable
         using var block = BlockWriter.Write(_directory.Path, random.Trace(3), new BlockWriteOptions(), CancellationToken.None);
         var metaPath = Path.Combine(block.Directory, BlockDirectory.MetaFileName);
         var (indexHex, meta) = ReadMeta(metaPath);
-        WriteMeta(metaPath, indexHex, meta.Replace("\"formatVersion\":1", "\"formatVersion\":7", StringComparison.Ordinal));
+        WriteMeta(metaPath, indexHex, meta.Replace($"\"formatVersion\":{StorageFormat.BlockFormatVersion}", "\"formatVersion\":7", StringComparison.Ordinal));
 
         var e = Assert.Throws<UnsupportedFormatVersionException>(() => Block.Open(block.Directory));
         Assert.Equal(7, e.VersionFound);

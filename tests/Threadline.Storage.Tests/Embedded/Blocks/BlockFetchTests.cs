@@ -105,6 +105,133 @@ public sealed class BlockFetchTests : IDisposable
     }
 
     [Fact]
+    public void The_two_pass_fetch_returns_exactly_the_spansets_a_whole_decode_would()
+    {
+        var random = new RandomSpans(22);
+        var spans = Enumerable.Range(0, 90).SelectMany(i => random.Trace(1 + i % 9)).ToArray();
+        using var block = BlockWriter.Write(_directory.Path, spans, new BlockWriteOptions { RowGroupSpans = 25 }, CancellationToken.None);
+        var conditions = new ConditionPicker(new Random(7), spans);
+
+        for (var round = 0; round < 300; round++)
+        {
+            var request = conditions.Request();
+            var expected = spans.GroupBy(s => s.TraceId).OrderBy(t => t.Key)
+                .Select(trace => Describe(trace.Key, [.. trace], [.. trace.Where(s => request.InRange(s.StartTimeUnixNano) && Passes(request, s)).Select(s => SpanMatching.ToSpansetSpan(s, request.Conditions))]))
+                .Where(d => d is not null);
+            var fetched = block.Fetch(request, CancellationToken.None).Select(f => f.Spanset)
+                .Select(set => Describe(set.TraceId, [.. spans.Where(s => s.TraceId == set.TraceId)], set.Spans, set));
+            Assert.True(expected.SequenceEqual(fetched), $"round {round}: {string.Join(request.AllConditions ? " && " : " || ", request.Conditions)}");
+        }
+    }
+
+    [Fact]
+    public void Value_ranges_skip_the_row_groups_that_cannot_hold_a_match_without_reading_them()
+    {
+        var factory = new SpanFactory();
+        var spans = new List<Span>();
+        for (var i = 0; i < 400; i++)
+        {
+            var code = i == 123 ? 503 : 200 + i % 7;
+            spans.Add(factory.Make(factory.NewTraceId(), "GET /cart", startMs: i, durationMs: i == 250 ? 5_000 : 10,
+                status: i == 300 ? StatusCode.Error : StatusCode.Ok, attributes: [new("http.response.status_code", code)]));
+        }
+        using var block = BlockWriter.Write(_directory.Path, spans, new BlockWriteOptions { RowGroupSpans = 10 }, CancellationToken.None);
+        Assert.Equal(40, block.Meta.RowGroupCount);
+
+        AssertDecodes(1, [spans[123]], Range(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(500)));
+        AssertDecodes(1, [spans[123]], Range(ConditionScope.Any, "http.response.status_code", ConditionOperator.Greater, StaticValue.Double(499.5)));
+        AssertDecodes(0, [], Range(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(600)));
+        AssertDecodes(0, [], Range(ConditionScope.Span, "http.response.status_code", ConditionOperator.Less, StaticValue.Int(200)));
+        AssertDecodes(1, [spans[250]], Range(ConditionScope.Intrinsic, Intrinsics.Duration, ConditionOperator.Greater, StaticValue.Duration(1_000_000_000)));
+        AssertDecodes(1, [spans[300]], Range(ConditionScope.Intrinsic, Intrinsics.Status, ConditionOperator.Equal, StaticValue.Status(StatusCode.Error)));
+        // Either of two ruled-out conditions: nothing; one that is not: the groups it allows.
+        AssertDecodes(0, [], new FetchSpansRequest
+        {
+            AllConditions = false,
+            Conditions =
+            [
+                new Condition(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(600)),
+                new Condition(ConditionScope.Intrinsic, Intrinsics.Duration, ConditionOperator.Greater, StaticValue.Duration(3_600_000_000_000)),
+            ],
+        });
+        AssertDecodes(2, [spans[123], spans[250]], new FetchSpansRequest
+        {
+            AllConditions = false,
+            Conditions =
+            [
+                new Condition(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(500)),
+                new Condition(ConditionScope.Intrinsic, Intrinsics.Duration, ConditionOperator.Greater, StaticValue.Duration(1_000_000_000)),
+            ],
+        });
+
+        void AssertDecodes(long groups, Span[] expected, FetchSpansRequest request)
+        {
+            var before = block.RowGroupsDecoded;
+            var found = block.Fetch(request, CancellationToken.None).SelectMany(f => f.Spanset.Spans).Select(s => s.SpanId).Order();
+            Assert.Equal(expected.Select(s => s.SpanId).Order(), found);
+            Assert.Equal(groups, block.RowGroupsDecoded - before);
+        }
+    }
+
+    [Fact]
+    public void A_row_group_without_a_match_decodes_only_the_columns_its_conditions_test()
+    {
+        var factory = new SpanFactory();
+        var spans = Enumerable.Range(0, 100).Select(i => factory.Make(factory.NewTraceId(), $"GET /item/{i}", startMs: i,
+            attributes: [new("http.route", "/item/{id}"), new("user.id", $"user-{i}")])).ToArray();
+        using var block = BlockWriter.Write(_directory.Path, spans, new BlockWriteOptions { RowGroupSpans = 10 }, CancellationToken.None);
+
+        // A regex is not in the blooms: every row group is read, each its start and name columns only.
+        var before = block.ColumnsDecoded;
+        Assert.Empty(block.Fetch(Range(ConditionScope.Intrinsic, Intrinsics.Name, ConditionOperator.Regex, StaticValue.String("^POST")), CancellationToken.None));
+        Assert.Equal(10 * 2, block.ColumnsDecoded - before);
+
+        // A dedicated attribute (never in the generic attributes here) reads its column, not the generic ones.
+        before = block.ColumnsDecoded;
+        Assert.Empty(block.Fetch(Range(ConditionScope.Span, "http.route", ConditionOperator.Regex, StaticValue.String("^/cart")), CancellationToken.None));
+        Assert.Equal(10 * 2, block.ColumnsDecoded - before);
+    }
+
+    [Fact]
+    public void A_dedicated_key_kept_in_the_generic_attributes_is_still_found()
+    {
+        var factory = new SpanFactory();
+        var trace = factory.NewTraceId();
+        var asInt = factory.Make(trace, "int", startMs: 0, attributes: [new("http.response.status_code", 503)]);
+        var asText = factory.Make(trace, "text", startMs: 1, attributes: [new("http.response.status_code", "503")]);
+        var second = factory.Make(trace, "second", startMs: 2, attributes: [new("http.response.status_code", 200), new("http.response.status_code", 504)]);
+        using var block = BlockWriter.Write(_directory.Path, [asInt, asText, second], new BlockWriteOptions(), CancellationToken.None);
+
+        Assert.Equal([asText.SpanId], Found(Range(ConditionScope.Span, "http.response.status_code", ConditionOperator.Equal, StaticValue.String("503"))));
+        Assert.Equal(new[] { asInt.SpanId, second.SpanId }.Order(), Found(Range(ConditionScope.Span, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(500))));
+        // Unscoped, a span's first value of the key is the one compared.
+        Assert.Equal([asInt.SpanId], Found(Range(ConditionScope.Any, "http.response.status_code", ConditionOperator.GreaterOrEqual, StaticValue.Int(500))));
+
+        SpanId[] Found(FetchSpansRequest request) =>
+            [.. block.Fetch(request, CancellationToken.None).SelectMany(f => f.Spanset.Spans).Select(s => s.SpanId).Order()];
+    }
+
+    private static FetchSpansRequest Range(ConditionScope scope, string name, ConditionOperator op, StaticValue value) =>
+        new() { Conditions = [new Condition(scope, name, op, value)] };
+
+    // A spanset as text (its spans by start, then id), or null when it has no span.
+    private static string? Describe(TraceId traceId, Span[] trace, IReadOnlyList<SpansetSpan> matches, Spanset? set = null)
+    {
+        if (matches.Count == 0) return null;
+        var summary = TraceSummarizer.Summarize(traceId, trace);
+        var text = new System.Text.StringBuilder();
+        text.Append(traceId).Append(' ').Append(set?.RootServiceName ?? summary.RootServiceName).Append(' ').Append(set?.RootSpanName ?? summary.RootSpanName)
+            .Append(' ').Append(set?.TraceStartUnixNano ?? summary.StartTimeUnixNano).Append(' ').Append(set?.TraceEndUnixNano ?? summary.StartTimeUnixNano + summary.DurationNanos);
+        foreach (var span in matches.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.SpanId))
+        {
+            text.Append(" | ").Append(span.SpanId).Append(' ').Append(span.ParentSpanId).Append(' ').Append(span.Name).Append(' ').Append(span.ServiceName)
+                .Append(' ').Append(span.Kind).Append(' ').Append(span.Status).Append(' ').Append(span.StartTimeUnixNano).Append(' ').Append(span.DurationNanos);
+            foreach (var attribute in span.Attributes) text.Append(' ').Append(attribute.Scope).Append(':').Append(attribute.Name).Append('=').Append(attribute.Value.Type).Append(':').Append(attribute.Value);
+        }
+        return text.ToString();
+    }
+
+    [Fact]
     public void Attribute_values_are_typed_distinct_sorted_and_limited()
     {
         var factory = new SpanFactory();
@@ -157,10 +284,13 @@ public sealed class BlockFetchTests : IDisposable
             var op = Operators[random.Next(Operators.Length)];
             if (random.Next(4) == 0)
             {
-                return random.Next(3) switch
+                return random.Next(6) switch
                 {
                     0 => Make(ConditionScope.Intrinsic, Intrinsics.Name, op is ConditionOperator.Exists ? ConditionOperator.Equal : op, StaticValue.String(span.Name)),
                     1 => Make(ConditionScope.Intrinsic, Intrinsics.ServiceName, op is ConditionOperator.Exists ? ConditionOperator.Equal : op, StaticValue.String(span.ServiceName)),
+                    2 => new Condition(ConditionScope.Intrinsic, Intrinsics.Status, ConditionOperator.Equal, StaticValue.Status(span.Status.Code)),
+                    3 => new Condition(ConditionScope.Intrinsic, Intrinsics.Kind, ConditionOperator.Equal, StaticValue.Kind(span.Kind)),
+                    4 => new Condition(ConditionScope.Intrinsic, Intrinsics.Duration, random.Next(2) == 0 ? ConditionOperator.LessOrEqual : ConditionOperator.GreaterOrEqual, StaticValue.Duration(span.DurationNanos)),
                     _ => new Condition(ConditionScope.Intrinsic, Intrinsics.Duration, ConditionOperator.Greater, StaticValue.Duration(span.DurationNanos)),
                 };
             }

@@ -102,6 +102,12 @@ public sealed class BlockRoundTripTests : IDisposable
         var falsePositives = absent.Count(block.MightContain);
         Assert.True(falsePositives < 100, $"{falsePositives} of 2000 absent ids pass the bloom (expected about 1 %)");
         Assert.All(absent, id => Assert.Empty(block.FindTrace(id)));
+
+        // Contains is exact where the bloom is not: a fetch asks it of every other block per
+        // trace, and a false yes there would read the whole trace for nothing.
+        Assert.True(falsePositives > 0, "no false positive to check Contains on; pick more absent ids");
+        Assert.All(absent, id => Assert.False(block.Contains(id)));
+        Assert.All(traces, t => Assert.True(block.Contains(t[0].TraceId)));
     }
 
     [Fact]
