@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The ClickHouse engine's tests start their own clickhouse-server (Debian's package).
+./scripts/ensure-clickhouse.sh || { echo "could not install clickhouse-server"; exit 1; }
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
