@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
@@ -56,16 +57,16 @@ internal static class SqlLiteral
     public static string UInt(ulong value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// A double as a Float64 expression: finite values round-trip exactly ("R" form), and the
-    /// non-finite ones, which have no literal, become the expressions that make them.
+    /// A double as a Float64 expression made from its eight bytes, so every value is exact: 18.16
+    /// cannot parse a subnormal literal (4.9E-324 is a syntax error, and toFloat64 of its text is
+    /// 0), and NaN and the infinities have no literal at all.
     /// </summary>
-    public static string Double(double value) => value switch
+    public static string Double(double value)
     {
-        double.NaN => "nan",
-        double.PositiveInfinity => "inf",
-        double.NegativeInfinity => "-inf",
-        _ => "toFloat64(" + value.ToString("R", CultureInfo.InvariantCulture) + ")",
-    };
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
+        return "reinterpretAsFloat64(unhex('" + Convert.ToHexString(bytes) + "'))";
+    }
 
     /// <summary>An identifier (database, table, cluster name) in back quotes.</summary>
     /// <exception cref="ArgumentException">The name is empty or has characters outside [A-Za-z0-9_].</exception>
