@@ -60,6 +60,7 @@ internal static class ServeCommand
         Setting<long>("--max-disk-bytes", "Storage:Embedded:MaxDiskBytes", "Most bytes of blocks the embedded engine keeps; the oldest go first past it (default 0, no cap).", "bytes");
         Setting<int>("--memory-max-spans", "Storage:Memory:MaxSpans", "Most spans the memory engine keeps; the oldest traces are evicted past it (default 1000000).", "spans");
         Setting<string>("--clickhouse-url", "Storage:ClickHouse:Url", "HTTP interface of the ClickHouse server this node writes to and reads from (default http://127.0.0.1:8123).", "url");
+        Setting<string>("--clickhouse-database", "Storage:ClickHouse:Database", "Database the ClickHouse engine keeps its tables in (default threadline).", "name");
         Setting<string>("--clickhouse-cluster", "Storage:ClickHouse:Cluster", "ClickHouse cluster (remote_servers entry) to spread spans over through Distributed tables; omit for one server.", "name");
 
         var logLevel = new Option<LogLevel>("--log-level")
