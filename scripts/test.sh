@@ -8,6 +8,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The UI end-to-end tests drive Debian's chromium (installed here when missing and running as root).
 ./scripts/ensure-chromium.sh
+# The ClickHouse engine's tests start their own clickhouse-server (Debian's package).
+./scripts/ensure-clickhouse.sh || { echo "could not install clickhouse-server"; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -56,7 +56,8 @@ internal static class LoadgenCommand
         };
         var rounds = new Option<int>("--rounds") { Description = "Repeat the comparison this many times and report medians (the machine is shared and noisy).", DefaultValueFactory = _ => 1, HelpName = "count" };
         var data = new Option<string?>("--data") { Description = "templates: 16 pre-encoded requests with fresh trace ids (receiver throughput); realistic: a seeded web shop's traces, every span new (storage figures). Default: realistic for a storage run, templates otherwise.", HelpName = "templates|realistic" };
-        var storage = new Option<string?>("--storage") { Description = "A storage run: one server per choice, in turn, on the same data: decode-only (the baseline), memory, embedded, comma-separated. Ingest, queries, and for embedded disk bytes per span and restart time.", HelpName = "choices" };
+        var storage = new Option<string?>("--storage") { Description = "A storage run: one server per choice, in turn, on the same data: decode-only (the baseline), memory, embedded, clickhouse, comma-separated. Ingest, queries, and for embedded disk bytes per span and restart time; for clickhouse bytes per span from system.parts.", HelpName = "choices" };
+        var clickHouseUrl = new Option<string>("--clickhouse-url") { Description = "The ClickHouse server (HTTP interface, on 127.0.0.1) of a storage run with clickhouse; the run uses a database of its own and drops it afterwards.", DefaultValueFactory = _ => "http://127.0.0.1:8123", HelpName = "url" };
         var dataDir = new Option<string?>("--data-dir") { Description = "The embedded server's data directory in a storage run; must be empty or absent, and is kept. Default: a new directory under the temp folder, deleted afterwards.", HelpName = "path" };
         var spans = new Option<long?>("--spans") { Description = "A storage run's total spans per server (default 1000000); the first 2000000 are generated before the clock starts.", HelpName = "count" };
         var queries = new Option<int?>("--queries") { Description = "Queries of each kind after ingest in a storage run (default 100; 0 skips the query phase).", HelpName = "count" };
@@ -68,7 +69,7 @@ internal static class LoadgenCommand
         var command = new Command("loadgen", "Generate bounded OTLP/HTTP or OTLP/gRPC load against Threadline on 127.0.0.1 and report spans/s, latency and server peak memory.")
         {
             target, protocol, duration, warmup, concurrency, spansPerRequest, maxRequests, rounds,
-            data, storage, dataDir, spans, queries, seed, output, tailSampling, heldMemoryRate,
+            data, storage, dataDir, clickHouseUrl, spans, queries, seed, output, tailSampling, heldMemoryRate,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -107,7 +108,7 @@ internal static class LoadgenCommand
                     storageText ?? StorageChoice.Embedded.Name(), parseResult.GetValue(dataDir), parseResult.GetValue(spans) ?? 1_000_000, parseResult.GetValue(queries) ?? 100,
                     parseResult.GetResult(duration) is { Implicit: false } ? settings.Duration : MaxDuration, out problem);
                 if (run is not null)
-                    return await StorageRunCommand.RunAsync(run with { Data = dataText, Seed = parseResult.GetValue(seed), Json = outputText == "json" }, transport, settings.Concurrency, settings.SpansPerRequest, cancellationToken).ConfigureAwait(false);
+                    return await StorageRunCommand.RunAsync(run with { Data = dataText, Seed = parseResult.GetValue(seed), Json = outputText == "json", ClickHouseUrl = parseResult.GetValue(clickHouseUrl)! }, transport, settings.Concurrency, settings.SpansPerRequest, cancellationToken).ConfigureAwait(false);
             }
             if (problem is not null)
             {

@@ -54,14 +54,17 @@ internal static class ServeCommand
         Setting<int>("--max-body-size", "Receivers:MaxRequestBodyBytes", "Largest request body accepted, in bytes after decompression (default 16777216 = 16 MiB).", "bytes");
         Setting<int>("--max-queued-spans", "Ingest:MaxQueuedSpans", "Most spans waiting for the store; beyond it clients get 429 / RESOURCE_EXHAUSTED (default 200000).", "spans");
         Setting<string>("--ingest-mode", "Ingest:Mode", "store (default) queues and stores spans; decode-only decodes, acknowledges and discards them, a baseline for load tests only.", "mode");
-        Setting<string>("--storage", "Storage:Engine", "Storage engine: embedded (default; durable, on disk) or memory (lost on restart; tests and throwaway runs).", "engine");
+        Setting<string>("--storage", "Storage:Engine", "Storage engine: embedded (default; durable, on disk), memory (lost on restart; tests and throwaway runs) or clickhouse (a ClickHouse server or cluster shared by any number of nodes).", "engine");
         Setting<string>("--data-dir", "Storage:Embedded:DataDirectory", "Directory of the embedded engine's log and blocks (default ./data).", "path");
-        Setting<string>("--retention", "Storage:Embedded:Retention", "How long the embedded engine keeps spans, e.g. 12h or 30d (default 7d).", "duration");
+        Setting<string>("--retention", "Storage:Embedded:Retention", "How long the embedded and ClickHouse engines keep spans, e.g. 12h or 30d (default 7d; ClickHouse drops whole days).", "duration");
         Setting<long>("--max-disk-bytes", "Storage:Embedded:MaxDiskBytes", "Most bytes of blocks the embedded engine keeps; the oldest go first past it (default 0, no cap).", "bytes");
         Setting<string>("--tail-sampling", "TailSampling:PolicyFile", "Tail-sampling policy file (the OpenTelemetry Collector's tail_sampling YAML, or JSON); off when not given. See docs/sampling.md.", "file");
         Setting<string>("--sampling-members", "TailSampling:Members", "OTLP/HTTP addresses of every node sampling together, comma-separated; each trace is decided on one of them.", "urls");
         Setting<string>("--sampling-self", "TailSampling:Self", "This node's address as written in --sampling-members.", "url");
         Setting<int>("--memory-max-spans", "Storage:Memory:MaxSpans", "Most spans the memory engine keeps; the oldest traces are evicted past it (default 1000000).", "spans");
+        Setting<string>("--clickhouse-url", "Storage:ClickHouse:Url", "HTTP interface of the ClickHouse server this node writes to and reads from (default http://127.0.0.1:8123).", "url");
+        Setting<string>("--clickhouse-database", "Storage:ClickHouse:Database", "Database the ClickHouse engine keeps its tables in (default threadline).", "name");
+        Setting<string>("--clickhouse-cluster", "Storage:ClickHouse:Cluster", "ClickHouse cluster (remote_servers entry) to spread spans over through Distributed tables; omit for one server.", "name");
 
         var logLevel = new Option<LogLevel>("--log-level")
         {
@@ -83,6 +86,9 @@ internal static class ServeCommand
                 .Select(setting => (setting.Flag, Key: $"{ThreadlineOptions.SectionName}:{setting.Key}", Value: setting.Read(parseResult)))
                 .Where(setting => setting.Value is not null)
                 .ToList();
+            // One --retention for whichever durable engine runs: it sets the ClickHouse key too.
+            given.AddRange(given.Where(setting => setting.Flag == "--retention").ToList()
+                .Select(setting => (setting.Flag, Key: $"{ThreadlineOptions.SectionName}:Storage:ClickHouse:Retention", setting.Value)));
             var flags = given.Select(setting => new KeyValuePair<string, string?>(setting.Key, setting.Value)).ToList();
             var flagNames = given.ToDictionary(setting => setting.Key, setting => setting.Flag, StringComparer.OrdinalIgnoreCase);
             return RunAsync(parseResult.GetValue(configFile)?.FullName, flags, flagNames, parseResult.GetValue(logLevel), parseResult.GetValue(demo), parseResult.InvocationConfiguration, cancellationToken);

@@ -13,6 +13,9 @@ internal enum StorageChoice
 
     /// <summary>The durable embedded engine in a data directory.</summary>
     Embedded,
+
+    /// <summary>The ClickHouse engine, on a server the user runs (<c>--clickhouse-url</c>), in a database of its own.</summary>
+    ClickHouse,
 }
 
 internal static class StorageChoices
@@ -21,6 +24,7 @@ internal static class StorageChoices
     {
         StorageChoice.DecodeOnly => "decode-only",
         StorageChoice.Memory => "memory",
+        StorageChoice.ClickHouse => "clickhouse",
         _ => "embedded",
     };
 
@@ -35,11 +39,12 @@ internal static class StorageChoices
                 "decode-only" => StorageChoice.DecodeOnly,
                 "memory" => StorageChoice.Memory,
                 "embedded" => StorageChoice.Embedded,
+                "clickhouse" => StorageChoice.ClickHouse,
                 _ => null,
             };
             if (choice is not { } known)
             {
-                error = $"--storage takes decode-only, memory or embedded, or several separated by commas; got '{part}'.";
+                error = $"--storage takes decode-only, memory, embedded or clickhouse, or several separated by commas; got '{part}'.";
                 return null;
             }
             if (choices.Contains(known))
@@ -51,7 +56,7 @@ internal static class StorageChoices
         }
         if (choices.Count == 0)
         {
-            error = "--storage needs at least one of decode-only, memory, embedded.";
+            error = "--storage needs at least one of decode-only, memory, embedded, clickhouse.";
             return null;
         }
         error = null;
@@ -59,13 +64,14 @@ internal static class StorageChoices
     }
 
     /// <summary>The <c>threadline serve</c> flags for a run of <paramref name="spans"/> spans.</summary>
-    public static string[] ServeArguments(this StorageChoice choice, long spans, string dataDirectory) => choice switch
+    public static string[] ServeArguments(this StorageChoice choice, long spans, StorageRunSettings settings) => choice switch
     {
         // The memory engine, named, so that the decode-only server never opens a data directory.
         StorageChoice.DecodeOnly => ["--ingest-mode", "decode-only", "--storage", "memory"],
         // Room for every span sent: a storage run queries what it sent, so nothing may be evicted.
         StorageChoice.Memory => ["--storage", "memory", "--memory-max-spans", Math.Clamp(spans + RealisticSlack, 1_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture)],
-        _ => ["--storage", "embedded", "--data-dir", dataDirectory],
+        StorageChoice.ClickHouse => ["--storage", "clickhouse", "--clickhouse-url", settings.ClickHouseUrl, "--clickhouse-database", settings.ClickHouseDatabase],
+        _ => ["--storage", "embedded", "--data-dir", settings.DataDirectory],
     };
 
     /// <summary>A request may overshoot the span total by up to one trace.</summary>

@@ -47,6 +47,10 @@ internal static class StorageReport
                 output.WriteLine(Invariant($"  clean stop {restart.Stop.TotalSeconds:0.00} s; restart: ready in {restart.Ready.TotalSeconds:0.00} s, first trace by id in {(restart.FirstTrace is { } t ? t.TotalSeconds.ToString("0.00 's'", CultureInfo.InvariantCulture) : "never")}; {restart.Missing} of {restart.Checked} acknowledged traces missing after restart; peak {restart.PeakMemoryBytes / 1048576.0:N0} MiB after restart."));
                 output.WriteLine(Invariant($"  data directory after the clean stop: {run.DiskBytes:N0} bytes, {run.BytesPerSpan:0.0} B/span ({string.Join(", ", (run.DiskBytesByDirectory ?? new Dictionary<string, long>()).Select(e => Invariant($"{e.Key} {e.Value:N0}")))})."));
             }
+            else if (run.DiskBytes is not null)
+            {
+                output.WriteLine(Invariant($"  ClickHouse system.parts (active) after ingest: {run.DiskBytes:N0} bytes, {run.BytesPerSpan:0.0} B/span ({string.Join(", ", (run.DiskBytesByDirectory ?? new Dictionary<string, long>()).Select(e => Invariant($"{e.Key} {e.Value:N0}")))})."));
+            }
         }
     }
 

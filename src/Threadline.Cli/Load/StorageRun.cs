@@ -4,6 +4,8 @@ namespace Threadline.Cli.Load;
 
 /// <summary>What a storage run does, for every server it starts.</summary>
 /// <param name="DataDirectory">Where the embedded engine writes; loadgen deletes it afterwards unless the user named it.</param>
+/// <param name="ClickHouseUrl">The ClickHouse server the clickhouse choice writes to.</param>
+/// <param name="ClickHouseDatabase">The run's own database on it, dropped afterwards.</param>
 internal sealed record StorageRunSettings(
     LoadProtocol Protocol,
     int Concurrency,
@@ -12,7 +14,9 @@ internal sealed record StorageRunSettings(
     int Queries,
     TimeSpan MaxIngestDuration,
     TimeSpan QueryBudgetPerKind,
-    string DataDirectory);
+    string DataDirectory,
+    string ClickHouseUrl,
+    string ClickHouseDatabase);
 
 /// <summary>A restarted server: how long until it was ready and until a stored trace answered.</summary>
 internal sealed record RestartFigures(TimeSpan Stop, TimeSpan Ready, TimeSpan? FirstTrace, int Checked, int Missing, long PeakMemoryBytes);
@@ -57,7 +61,7 @@ internal static class StorageRun
         StorageChoice storage, StorageRunSettings settings, IReadOnlyList<LoadRequest> pregenerated, Func<ILoadRequestSource>? rest,
         TextWriter progress, CancellationToken cancellationToken)
     {
-        var arguments = storage.ServeArguments(settings.Spans, settings.DataDirectory);
+        var arguments = storage.ServeArguments(settings.Spans, settings);
         progress.WriteLine($"[{storage.Name()}] starting threadline serve {string.Join(' ', arguments)}");
         var server = await ServerProcess.StartAsync(arguments, cancellationToken, OpenGrace).ConfigureAwait(false);
         try
@@ -79,7 +83,7 @@ internal static class StorageRun
             var metrics = await StoreMetricsSnapshot.ScrapeAsync(server.ApiEndpoint, cancellationToken).ConfigureAwait(false);
             var probes = ingest.Probes.Concat(fill?.Probes ?? []).ToList();
 
-            if (storage == StorageChoice.DecodeOnly || settings.Queries == 0 && storage != StorageChoice.Embedded)
+            if (storage == StorageChoice.DecodeOnly || settings.Queries == 0 && storage is not (StorageChoice.Embedded or StorageChoice.ClickHouse))
                 return new StorageFigures(storage, ingest, fill, peak, [], null, null, null, metrics);
 
             List<QueryFigures> queryFigures = [];
@@ -88,6 +92,12 @@ internal static class StorageRun
                 using var queries = new QueryPhase(server.ApiEndpoint, probes, settings.Queries, settings.QueryBudgetPerKind, seed: 23);
                 progress.WriteLine($"[{storage.Name()}] queries: {settings.Queries} of each kind on {probes.Count:N0} acknowledged traces");
                 queryFigures = await queries.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (storage == StorageChoice.ClickHouse)
+            {
+                var tables = await ClickHouseParts.BytesByTableAsync(settings.ClickHouseUrl, settings.ClickHouseDatabase, cancellationToken).ConfigureAwait(false);
+                progress.WriteLine($"[{storage.Name()}] {tables.Values.Sum():N0} bytes in system.parts of {settings.ClickHouseDatabase} ({string.Join(", ", tables.Select(e => $"{e.Key} {e.Value:N0}"))})");
+                return new StorageFigures(storage, ingest, fill, peak, queryFigures, tables.Values.Sum(), tables, null, metrics);
             }
             if (storage != StorageChoice.Embedded)
                 return new StorageFigures(storage, ingest, fill, peak, queryFigures, null, null, null, metrics);

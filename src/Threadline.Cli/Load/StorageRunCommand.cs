@@ -7,6 +7,7 @@ namespace Threadline.Cli.Load;
 /// <param name="KeepDataDirectory">The user named the directory: it is theirs, loadgen leaves it.</param>
 internal sealed record StorageRunOptions(IReadOnlyList<StorageChoice> Storages, string DataDirectory, bool KeepDataDirectory, long Spans, int Queries, TimeSpan MaxIngest)
 {
+    public string ClickHouseUrl { get; init; } = "http://127.0.0.1:8123";
     public string Data { get; init; } = "realistic";
     public int Seed { get; init; } = 1;
     public bool Json { get; init; }
@@ -43,7 +44,9 @@ internal static class StorageRunCommand
     {
         // With JSON on standard output, the running commentary goes to standard error.
         var progress = options.Json ? Console.Error : Console.Out;
-        var settings = new StorageRunSettings(protocol, concurrency, spansPerRequest, options.Spans, options.Queries, options.MaxIngest, TimeSpan.FromSeconds(60), options.DataDirectory);
+        var database = "threadline_loadgen_" + Path.GetRandomFileName().Replace(".", string.Empty, StringComparison.Ordinal);
+        var settings = new StorageRunSettings(protocol, concurrency, spansPerRequest, options.Spans, options.Queries, options.MaxIngest, TimeSpan.FromSeconds(60),
+            options.DataDirectory, options.ClickHouseUrl, database);
         var (pregenerated, data, rest) = Prepare(options, spansPerRequest, progress);
 
         var runs = new List<StorageFigures>();
@@ -57,6 +60,7 @@ internal static class StorageRunCommand
         finally
         {
             if (!options.KeepDataDirectory && Directory.Exists(options.DataDirectory)) Directory.Delete(options.DataDirectory, recursive: true);
+            if (options.Storages.Contains(StorageChoice.ClickHouse)) await ClickHouseParts.DropDatabaseAsync(options.ClickHouseUrl, database, progress).ConfigureAwait(false);
         }
 
         if (options.Json)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Server.Options;
+using Threadline.Storage.ClickHouse;
 using Threadline.Storage.Embedded;
 using Threadline.Storage.Memory;
 
@@ -21,6 +22,9 @@ public static class StorageEngines
         new(MemoryStorage.EngineName,
             storage => [.. storage.Memory.Problems().Select(p => "Memory:" + p)],
             (services, storage) => services.AddMemoryTraceStore(storage.Memory)),
+        new(ClickHouseStorage.EngineName,
+            storage => [.. storage.ClickHouse.Problems().Select(p => "ClickHouse:" + p)],
+            (services, storage) => services.AddClickHouseTraceStore(storage.ClickHouse)),
     ];
 
     /// <summary>The engine names, as <c>Threadline:Storage:Engine</c> accepts them.</summary>

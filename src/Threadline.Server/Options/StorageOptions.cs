@@ -1,3 +1,4 @@
+using Threadline.Storage.ClickHouse;
 using Threadline.Storage.Embedded;
 using Threadline.Storage.Memory;
 
@@ -20,4 +21,7 @@ public sealed class StorageOptions
 
     /// <summary>Settings of the memory engine (<c>Threadline:Storage:Memory</c>).</summary>
     public MemoryStoreOptions Memory { get; set; } = new();
+
+    /// <summary>Settings of the ClickHouse engine (<c>Threadline:Storage:ClickHouse</c>).</summary>
+    public ClickHouseStoreOptions ClickHouse { get; set; } = new();
 }

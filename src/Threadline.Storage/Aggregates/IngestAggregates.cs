@@ -73,6 +73,27 @@ public sealed class IngestAggregates
             .Select(p => new ServiceGraphEdge(p.Key, p.Value.Total.HandOver(), p.Value.PointsFor(query)))];
     }
 
+    /// <summary>
+    /// Hands over every (minute, key) tally held and forgets them, keeping the pairs still
+    /// waiting for their partner: for an engine that keeps the aggregates elsewhere (the
+    /// ClickHouse engine adds each batch's tallies to its tables) and needs this class only to
+    /// count and pair.
+    /// </summary>
+    public AggregateDelta Drain()
+    {
+        var metrics = new List<MinuteTally<SpanMetricsKey>>();
+        var edges = new List<MinuteTally<ServiceGraphKey>>();
+        foreach (var (minute, bucket) in _minutes)
+        {
+            foreach (var (key, tally) in bucket.Metrics) metrics.Add(new(minute, key, tally.HandOver()));
+            foreach (var (key, tally) in bucket.Edges) edges.Add(new(minute, key, tally.HandOver()));
+        }
+        _minutes.Clear();
+        (_recentMinute, _recentBucket) = (long.MinValue, null);
+        _entries = 0;
+        return new AggregateDelta(metrics, edges);
+    }
+
     private void RecordEdge(Span caller, Span callee, ConnectionType type)
     {
         // A call inside one service is not an edge of the map.

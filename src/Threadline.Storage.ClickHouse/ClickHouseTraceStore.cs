@@ -1,0 +1,153 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Threadline.Core.Model;
+using Threadline.Storage.Aggregates;
+using Threadline.Storage.ClickHouse.Http;
+using Threadline.Storage.ClickHouse.Ingest;
+using Threadline.Storage.ClickHouse.Schema;
+
+namespace Threadline.Storage.ClickHouse;
+
+/// <summary>
+/// Keeps spans in ClickHouse, one server or a cluster behind Distributed tables, so that any
+/// number of stateless <c>threadline serve</c> nodes ingest into and query the same spans.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An append inserts the batch's span rows and trace-index rows, then the span-metrics and
+/// service-graph tallies it counted, and completes only when ClickHouse has them (through a
+/// Distributed table: when every shard has its rows). Any failure throws
+/// <see cref="StoreUnavailableException"/>: the receiver answers 503 and the client sends the
+/// batch again, so a span is stored at least once. Reads drop exact duplicates.
+/// </para>
+/// <para>
+/// Reads push time, service and the conditions down as SQL (a superset), then decode the
+/// matching spans' bodies and evaluate exactly with <see cref="Fetch.SpanMatching"/>. Catalogs
+/// and aggregates are GROUP BY queries in ClickHouse.
+/// </para>
+/// <para>
+/// Service-graph pairing (a client span meeting its server child) happens on the node that
+/// receives both; with several nodes, pairs split across nodes are not counted unless tail
+/// sampling routes each trace to one node.
+/// </para>
+/// </remarks>
+public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, IAsyncDisposable
+{
+    private readonly ClickHouseStoreOptions _options;
+    private readonly ILogger? _logger;
+    private readonly ClickHouseConnection _connection;
+    private readonly SemaphoreSlim _openLock = new(1, 1);
+    private readonly Lock _aggregateLock = new();
+    private readonly IngestAggregates _aggregates;
+    private readonly CancellationTokenSource _stopping = new();
+    private TableLayout? _layout;
+    private Task? _retention;
+    private long _appendedSpans;
+    private long _failedAppends;
+
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public ClickHouseTraceStore(ClickHouseStoreOptions options, ILogger? logger = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _connection = new ClickHouseConnection(new Uri(options.Url), database: null, TimeSpan.FromSeconds(options.TimeoutSeconds));
+        // Tallies leave for ClickHouse after every batch, so the entry bounds only have to hold one batch.
+        _aggregates = new IngestAggregates(
+            new AggregateLimits(MaxEntries: 1_000_000, MaxKeysPerMinute: 100_000, options.MaxPendingPairs, TimeSpan.FromSeconds(options.PairingWaitSeconds)),
+            time);
+    }
+
+    /// <summary>The server version the engine found, once connected; null before.</summary>
+    public Version? ServerVersion => _layout?.Features.Version;
+
+    public void PublishInstruments(Meter meter)
+    {
+        ArgumentNullException.ThrowIfNull(meter);
+        meter.CreateObservableCounter("threadline_store_clickhouse_appended_spans", () => Interlocked.Read(ref _appendedSpans), "{span}", "Spans the ClickHouse store inserted.");
+        meter.CreateObservableCounter("threadline_store_clickhouse_failed_appends", () => Interlocked.Read(ref _failedAppends), "{batch}", "Batches ClickHouse did not take (answered 503 to the sender).");
+    }
+
+    public async ValueTask AppendAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (spans.Count == 0) return;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            if (spans[i] is null) throw new ArgumentException($"Span {i} of the batch is null.", nameof(spans));
+        }
+
+        var layout = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new SpanRows();
+        rows.Add(spans);
+        try
+        {
+            // The index first: a trace-index row without its spans only widens a lookup, while
+            // spans without their index row could not be found by id.
+            await _connection.InsertAsync(layout.TraceIndex, SpanRows.IndexColumns, rows.Index, cancellationToken).ConfigureAwait(false);
+            await _connection.InsertAsync(layout.Spans, SpanRows.SpanColumns, rows.Spans, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException)
+        {
+            Interlocked.Increment(ref _failedAppends);
+            throw;
+        }
+
+        // Counted only once the spans are in: a batch that failed is sent again and counted then.
+        AggregateDelta delta;
+        lock (_aggregateLock)
+        {
+            _aggregates.BeginBatch();
+            foreach (var span in spans) _aggregates.Observe(span);
+            delta = _aggregates.Drain();
+        }
+        await InsertAggregatesAsync(layout, delta, cancellationToken).ConfigureAwait(false);
+        Interlocked.Add(ref _appendedSpans, spans.Count);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_retention is not null)
+        {
+            try
+            {
+                await _retention.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _connection.Dispose();
+        _stopping.Dispose();
+        _openLock.Dispose();
+    }
+
+    // Connects, reads the version and migrates the schema once; a failure is thrown to the
+    // caller and the next call tries again.
+    private async ValueTask<TableLayout> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_layout is { } ready) return ready;
+        await _openLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_layout is { } raced) return raced;
+            var version = await _connection.ExecuteAsync("SELECT version() FORMAT TSV", cancellationToken).ConfigureAwait(false);
+            var features = ServerFeatures.Parse(version);
+            var layout = new TableLayout(_options.Database, string.IsNullOrEmpty(_options.Cluster) ? null : _options.Cluster, features);
+            await SchemaMigrations.MigrateAsync(_connection, layout, cancellationToken).ConfigureAwait(false);
+            _logger?.LogInformation("ClickHouse {Version} at {Url}: schema version {Schema} in {Database}{Cluster}.",
+                version.Trim(), _options.Url, SchemaMigrations.CurrentVersion, _options.Database,
+                layout.Cluster is null ? "" : " over cluster " + layout.Cluster);
+            _layout = layout;
+            _retention = Task.Run(() => RunRetentionAsync(_stopping.Token), CancellationToken.None);
+            return layout;
+        }
+        finally
+        {
+            _openLock.Release();
+        }
+    }
+}
