@@ -34,6 +34,7 @@ public sealed class UiServingTests : IDisposable
     [InlineData("/trace/abc")]
     [InlineData("/search?service=checkout&q=%7B%7D")]
     [InlineData("/services/checkout")]
+    [InlineData("/services/checkout.api")]
     public async Task Pages_and_client_routes_get_index_html_uncached(string path)
     {
         await using var server = await StartAsync(_root);

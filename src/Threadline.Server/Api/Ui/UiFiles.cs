@@ -62,8 +62,9 @@ internal sealed class UiFiles
             return SendAsync(context, file, path.StartsWith("/assets/", StringComparison.Ordinal) ? ImmutableCache : NoCache);
 
         // A missing file (a stale hashed asset, a favicon) must not get the page: the browser would
-        // read HTML as a script or an image.
-        if (Path.HasExtension(path)) return notFound(context);
+        // read HTML as a script or an image. A dot alone does not make a file: /services/checkout.api
+        // is a page.
+        if (IsFilePath(path)) return notFound(context);
 
         var index = FileFor("/index.html");
         if (index is not null) return SendAsync(context, index, NoCache);
@@ -73,6 +74,16 @@ internal sealed class UiFiles
         context.Response.Headers.CacheControl = NoCache;
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.WriteAsync(NotBuiltPage, context.RequestAborted);
     }
+
+    // What the UI's build emits and browsers ask for on their own.
+    private static readonly HashSet<string> FileExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".js", ".mjs", ".css", ".map", ".json", ".txt", ".webmanifest", ".wasm",
+        ".ico", ".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2", ".ttf",
+    };
+
+    private static bool IsFilePath(string path) =>
+        path.StartsWith("/assets/", StringComparison.Ordinal) || FileExtensions.Contains(Path.GetExtension(path));
 
     /// <summary>The file under the root for a request path, or null; nothing outside the root is ever reached.</summary>
     private string? FileFor(string requestPath)
