@@ -29,7 +29,7 @@ public sealed class PagesLoadTests(UiEnvironment ui)
             .Replace("{left}", ui.Traces.CompareLeftTraceId, StringComparison.Ordinal)
             .Replace("{right}", ui.Traces.CompareRightTraceId, StringComparison.Ordinal);
         await using var tab = await ui.OpenAsync(url);
-        await Expect(tab.Page.Locator("main h1").First).ToBeVisibleAsync();
+        await Expect(tab.Page.Locator("main section").First).ToBeVisibleAsync();
         // Loaded: no skeleton left, and no request failed into an error panel.
         await Expect(tab.Page.Locator("[aria-busy='true']")).ToHaveCountAsync(0);
         await tab.Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
