@@ -4,5 +4,5 @@ namespace Threadline.Storage.Tests;
 
 public sealed class MemoryTraceStoreConformanceTests : TraceStoreConformance
 {
-    protected override ITraceStore CreateStore() => new MemoryTraceStore();
+    protected override ITraceStore CreateStore(TimeProvider clock) => new MemoryTraceStore(new MemoryStoreOptions(), clock);
 }

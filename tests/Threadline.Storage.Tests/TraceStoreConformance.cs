@@ -12,7 +12,10 @@ public abstract partial class TraceStoreConformance
     private readonly SpanFactory _spans = new();
 
     /// <summary>A new, empty store; each test makes its own.</summary>
-    protected abstract ITraceStore CreateStore();
+    protected ITraceStore CreateStore() => CreateStore(TimeProvider.System);
+
+    /// <summary>A new, empty store whose service-graph pairing waits on <paramref name="clock"/>.</summary>
+    protected abstract ITraceStore CreateStore(TimeProvider clock);
 
     private static CancellationToken None => CancellationToken.None;
 

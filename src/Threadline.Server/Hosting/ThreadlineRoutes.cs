@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Pipeline.Ingest;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Jaeger;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
@@ -77,6 +78,13 @@ internal static class ThreadlineRoutes
         var traceql = services.GetRequiredService<TraceQLEndpoints>();
         api.MapGet("/traceql", traceql.SearchAsync);
         api.MapGet("/traceql/metrics", traceql.MetricsAsync);
+
+        // aggregate analyses
+        var aggregates = services.GetRequiredService<AggregateAnalysisEndpoints>();
+        api.MapGet("/service-graph", aggregates.ServiceGraphAsync);
+        api.MapGet("/services/{service}/red", aggregates.ServiceRedAsync);
+        api.MapGet("/services/{service}/operations/red", aggregates.OperationsRedAsync);
+        api.MapGet("/naming-health", aggregates.NamingHealthAsync);
 
         JaegerRoutes.Map(app.MapGroup(string.Empty).WithMetadata(new ListenerRoleMetadata(ListenerRole.Api)), services);
 

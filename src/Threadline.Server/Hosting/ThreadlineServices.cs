@@ -3,13 +3,16 @@ using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Threadline.Core.Analysis.Naming;
 using Threadline.Pipeline;
 using Threadline.Pipeline.Ingest;
 using Threadline.Pipeline.Limits;
 using Threadline.Pipeline.Stages;
+using Threadline.Query.Analysis;
 using Threadline.Query.Search;
 using Threadline.Query.TraceQL;
 using Threadline.Server.Api;
+using Threadline.Server.Api.Analysis;
 using Threadline.Server.Api.Tempo;
 using Threadline.Server.Metrics;
 using Threadline.Server.Options;
@@ -76,6 +79,12 @@ internal static class ThreadlineServices
         services.AddSingleton<TraceQLEndpoints>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<TempoStreamingQuerierService>, TempoStreamingQuerierService.MethodProvider>());
         services.AddSingleton<TempoStreamingQuerierService>();
+
+        // aggregate analyses
+        services.AddSingleton(_ => new NamingHealthDetector());
+        services.AddSingleton<ServiceGraphService>();
+        services.AddSingleton<RedService>();
+        services.AddSingleton<AggregateAnalysisEndpoints>();
     }
 
     /// <summary>The pipeline, built back to front: limits, then the store writer (or the decode-only discarder).</summary>
@@ -96,6 +105,7 @@ internal static class ThreadlineServices
             var store = provider.GetRequiredService<ITraceStore>();
             (store as IStoreMetrics)?.PublishInstruments(meter);
             last = new StoreWriter(store, meter);
+            last = new NamingHealthObserver(last, provider.GetRequiredService<NamingHealthDetector>()); // aggregate analyses
         }
         var limits = new SpanLimitsStage(options.Limits, last, dropped, meter);
         return new IngestQueue(limits, new IngestQueueOptions { MaxQueuedSpans = options.Ingest.MaxQueuedSpans, Workers = options.Ingest.Workers }, meter);

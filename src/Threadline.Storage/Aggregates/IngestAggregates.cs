@@ -34,7 +34,7 @@ public sealed class IngestAggregates
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPendingSpans, 1, nameof(limits));
         if (limits.PairingWait <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(limits), limits.PairingWait, "The pairing wait must be positive.");
         _limits = limits;
-        _pairing = new ServiceGraphPairing(limits.MaxPendingSpans, limits.PairingWait, time ?? TimeProvider.System);
+        _pairing = new ServiceGraphPairing(limits.MaxPendingSpans, limits.PairingWait, time ?? TimeProvider.System, RecordVirtualEdge);
         _recordEdge = RecordEdge;
     }
 
@@ -102,6 +102,15 @@ public sealed class IngestAggregates
         var key = new ServiceGraphKey(caller.ServiceName, callee.ServiceName, type);
         var isError = caller.Status.Code == StatusCode.Error || callee.Status.Code == StatusCode.Error;
         if (Entry(minute, m => m.Edges, key) is { } tally) tally.Add(caller.DurationNanos, isError);
+        else _cappedEdges++;
+    }
+
+    // A caller whose partner never came, to the database, destination or host its attributes name.
+    private void RecordVirtualEdge(Span caller)
+    {
+        if (!VirtualNodes.TryResolve(caller, out var node, out var type)) return;
+        var key = new ServiceGraphKey(caller.ServiceName, node, type);
+        if (Entry(MinuteClock.MinuteOf(caller.StartTimeUnixNano), m => m.Edges, key) is { } tally) tally.Add(caller.DurationNanos, caller.Status.Code == StatusCode.Error);
         else _cappedEdges++;
     }
 

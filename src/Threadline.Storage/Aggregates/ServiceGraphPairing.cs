@@ -9,9 +9,11 @@ namespace Threadline.Storage.Aggregates;
 /// on the injected clock); what is given up is counted, never silently lost. A producer stays
 /// pending after a match, as a message may have many consumers; but only one callee waits per
 /// caller, so a second consumer of one message arriving before its producer is counted as given
-/// up. Not thread-safe.
+/// up. A CLIENT or PRODUCER given up unmatched is handed to <paramref name="onUnpairedCaller"/>,
+/// which may make it an edge to a virtual node (a database, a destination, an external host).
+/// Not thread-safe.
 /// </summary>
-internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimeProvider time)
+internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimeProvider time, Action<Span> onUnpairedCaller)
 {
     // Links beyond these on one consumer are not looked at, so one span costs bounded work.
     private const int MaxLinksFollowed = 8;
@@ -127,7 +129,9 @@ internal sealed class ServiceGraphPairing(int maxPending, TimeSpan wait, TimePro
         var oldest = _arrivals.Dequeue();
         if (oldest.Done) return;
         Finish(oldest);
-        if (!oldest.Matched) Expired++;
+        if (oldest.Matched) return;
+        Expired++;
+        if (oldest.Span.Kind is SpanKind.Client or SpanKind.Producer) onUnpairedCaller(oldest.Span);
     }
 
     private void RemoveKeys(Pending pending)

@@ -17,7 +17,11 @@ public sealed record AggregatePoint(ulong StartUnixNano, SpanTally Tally);
 /// <summary>The span metrics of one key over a query's range, and per step when asked.</summary>
 public sealed record SpanMetricsSeries(SpanMetricsKey Key, SpanTally Total, IReadOnlyList<AggregatePoint> Points);
 
-/// <summary>How two services talk: a request/response call or a message through a broker.</summary>
+/// <summary>
+/// How a caller reaches its callee: a call or a message between two traced services, or a call
+/// or message to an untraced database, host or destination (a virtual node). Stored as a byte by
+/// the embedded engine: values are only ever added.
+/// </summary>
 public enum ConnectionType : byte
 {
     /// <summary>A CLIENT span and its SERVER child.</summary>
@@ -25,9 +29,18 @@ public enum ConnectionType : byte
 
     /// <summary>A PRODUCER span and a CONSUMER span that is its child or links to it.</summary>
     Messaging,
+
+    /// <summary>A CLIENT span with <c>db.system</c> whose SERVER never came: an edge to a database node (<see cref="VirtualNodes"/>).</summary>
+    Database,
+
+    /// <summary>A CLIENT span naming a host or peer service whose SERVER never came: an edge to an external node.</summary>
+    External,
+
+    /// <summary>A PRODUCER span with <c>messaging.system</c> that no consumer ever matched: an edge to the destination's node.</summary>
+    MessagingSystem,
 }
 
-/// <summary>A service-graph edge: who calls whom, and how.</summary>
+/// <summary>A service-graph edge: who calls whom, and how; for a virtual node the callee is its id (<see cref="VirtualNodes"/>).</summary>
 public readonly record struct ServiceGraphKey(string Caller, string Callee, ConnectionType ConnectionType);
 
 /// <summary>

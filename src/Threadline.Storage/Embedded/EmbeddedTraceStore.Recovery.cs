@@ -19,10 +19,10 @@ public sealed partial class EmbeddedTraceStore
         var blocks = OpenBlocks();
         var (head, lastSegment) = ReplayLog(covered);
         _nextSegment = Math.Max(lastSegment, covered) + 1;
-        if (head is null) head = new Head.Head(_nextSegment, _headOptions);
+        if (head is null) head = new Head.Head(_nextSegment, _headOptions, _time);
         _state = new StoreState(head, [], blocks);
         if (head.SpanCount >= _options.HeadMaxSpans)
-            _state = _state with { Active = new Head.Head(_nextSegment, _headOptions), Frozen = [head] };
+            _state = _state with { Active = new Head.Head(_nextSegment, _headOptions, _time), Frozen = [head] };
     }
 
     // Half-written blocks (.tmp-*), temporary files of atomic writes, and compactions that did
@@ -136,7 +136,7 @@ public sealed partial class EmbeddedTraceStore
                 File.Delete(path);
                 continue;
             }
-            head ??= new Head.Head(sequence, _headOptions);
+            head ??= new Head.Head(sequence, _headOptions, _time);
             var target = head;
             var result = WalReplay.ReadSegment(path, target.Add);
             target.LastSegment = sequence;

@@ -349,7 +349,7 @@ public sealed partial class EmbeddedTraceStore : ITraceStore, IStoreMetrics, IAs
             // while the segment was closing, and building on the stale copy would undo it
             // (bringing back retired, disposed blocks). Only the log writer changes Active.
             var current = _state;
-            _state = current with { Active = new Head.Head(_nextSegment, _headOptions), Frozen = current.Frozen.Add(current.Active) };
+            _state = current with { Active = new Head.Head(_nextSegment, _headOptions, _time), Frozen = current.Frozen.Add(current.Active) };
         }
         _maintenanceSignal.Release();
     }

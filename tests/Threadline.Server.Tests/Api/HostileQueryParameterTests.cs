@@ -31,6 +31,10 @@ public sealed class HostileQueryParameterTests
         ("/api/v1/tags", []),
         ("/api/v1/tags/{key}/values", ["limit"]),
         ("/api/v1/status", []),
+        ("/api/v1/service-graph", ["start", "end"]),
+        ("/api/v1/services/{service}/red", ["start", "end", "step"]),
+        ("/api/v1/services/{service}/operations/red", ["start", "end", "step", "limit"]),
+        ("/api/v1/naming-health", ["service"]),
         ("/healthz", []),
         ("/readyz", []),
     ];

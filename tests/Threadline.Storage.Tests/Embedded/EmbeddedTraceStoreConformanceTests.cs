@@ -12,10 +12,10 @@ public abstract class EmbeddedConformance : TraceStoreConformance, IAsyncLifetim
 
     private protected abstract EmbeddedStoreHarness.Mode Mode { get; }
 
-    protected override ITraceStore CreateStore()
+    protected override ITraceStore CreateStore(TimeProvider clock)
     {
         var directory = new TemporaryDataDirectory();
-        var store = new EmbeddedStoreHarness(new EmbeddedStoreOptions { DataDirectory = directory.Path, Retention = TestRetention }, Mode);
+        var store = new EmbeddedStoreHarness(new EmbeddedStoreOptions { DataDirectory = directory.Path, Retention = TestRetention }, Mode, clock);
         _stores.Add((store, directory));
         return store;
     }
@@ -42,6 +42,8 @@ public sealed class EmbeddedTraceStoreConformanceTests : EmbeddedConformance
 public sealed class EmbeddedTraceStoreReopenedConformanceTests : EmbeddedConformance
 {
     private protected override EmbeddedStoreHarness.Mode Mode => EmbeddedStoreHarness.Mode.Reopen;
+
+    protected override bool RestartsBeforeEachRead => true;
 }
 
 /// <summary>Reads from blocks: the head is written out before every read, so spans come from Parquet blocks (and pieces of a trace from several).</summary>

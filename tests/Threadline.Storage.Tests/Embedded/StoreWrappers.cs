@@ -10,12 +10,12 @@ namespace Threadline.Storage.Tests.Embedded;
 /// <see cref="Mode.Flush"/> writes everything appended so far out as blocks (so reads come from
 /// blocks), <see cref="Mode.Reopen"/> closes and reopens the store (so reads come from a replay).
 /// </summary>
-internal sealed class EmbeddedStoreHarness(EmbeddedStoreOptions options, EmbeddedStoreHarness.Mode mode) : ITraceStore, IAsyncDisposable
+internal sealed class EmbeddedStoreHarness(EmbeddedStoreOptions options, EmbeddedStoreHarness.Mode mode, TimeProvider? time = null) : ITraceStore, IAsyncDisposable
 {
     public enum Mode { AsIs, Flush, Reopen }
 
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private EmbeddedTraceStore _store = EmbeddedTraceStore.Open(options);
+    private EmbeddedTraceStore _store = EmbeddedTraceStore.Open(options, time: time);
     private bool _appendedSinceRead;
 
     public EmbeddedTraceStore Store => _store;
@@ -40,7 +40,7 @@ internal sealed class EmbeddedStoreHarness(EmbeddedStoreOptions options, Embedde
             else
             {
                 await _store.DisposeAsync();
-                _store = EmbeddedTraceStore.Open(options);
+                _store = EmbeddedTraceStore.Open(options, time: time);
             }
             return _store;
         }

@@ -13,18 +13,6 @@ public sealed class MemoryAggregatesTests
 
     private static readonly AggregateQuery AllMinutes = new() { StartTimeUnixNano = SpanFactory.Epoch, EndTimeUnixNano = SpanFactory.At(3_600_000) };
 
-    /// <summary>A clock the test moves by hand.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
-    }
-
     [Fact]
     public async Task A_server_span_whose_client_does_not_arrive_within_the_wait_is_given_up_and_counted()
     {

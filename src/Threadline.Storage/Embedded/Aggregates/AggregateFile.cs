@@ -92,6 +92,8 @@ internal static class AggregateFile
                 var caller = reader.ReadString();
                 var callee = reader.ReadString();
                 var type = (ConnectionType)reader.ReadByte();
+                // Values are only added, so a file of an older server reads as it is; an unknown one is damage, not a newer format.
+                if (!Enum.IsDefined(type)) throw reader.Invalid($"unknown service-graph connection type {(byte)type}");
                 edges[i] = new(minute, new ServiceGraphKey(caller, callee, type), ReadTally(ref reader));
             }
             if (!reader.AtEnd) throw reader.Invalid("bytes left after the last entry");

@@ -19,11 +19,12 @@ internal sealed class Head
     private ulong _minStart = ulong.MaxValue;
     private ulong _maxStart;
 
-    public Head(long firstSegment, MemoryStoreOptions options)
+    /// <param name="time">The store's clock, which also limits how long a service-graph pair waits.</param>
+    public Head(long firstSegment, MemoryStoreOptions options, TimeProvider time)
     {
         FirstSegment = firstSegment;
         LastSegment = firstSegment;
-        Store = new MemoryTraceStore(options);
+        Store = new MemoryTraceStore(options, time);
         StartedAt = Stopwatch.GetTimestamp();
     }
 
