@@ -43,7 +43,10 @@ public sealed partial class ClickHouseTraceStore
             .OrderBy(e => e.Key.Caller, StringComparer.Ordinal).ThenBy(e => e.Key.Callee, StringComparer.Ordinal).ThenBy(e => e.Key.ConnectionType)];
     }
 
-    private async Task InsertAggregatesAsync(TableLayout layout, AggregateDelta delta, CancellationToken cancellationToken)
+    private Task InsertAggregatesAsync(TableLayout layout, AggregateDelta delta, CancellationToken cancellationToken) =>
+        Task.WhenAll(InsertMetricsAsync(layout, delta, cancellationToken), InsertEdgesAsync(layout, delta, cancellationToken));
+
+    private async Task InsertMetricsAsync(TableLayout layout, AggregateDelta delta, CancellationToken cancellationToken)
     {
         if (delta.Metrics.Count > 0)
         {
@@ -59,6 +62,10 @@ public sealed partial class ClickHouseTraceStore
             }
             await _connection.InsertAsync(layout.SpanMetrics, MetricsColumns, rows.Written, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task InsertEdgesAsync(TableLayout layout, AggregateDelta delta, CancellationToken cancellationToken)
+    {
         if (delta.Edges.Count > 0)
         {
             var rows = new RowBinaryWriter(1024);

@@ -42,6 +42,7 @@ public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, I
     private readonly CancellationTokenSource _stopping = new();
     private TableLayout? _layout;
     private Task? _retention;
+    private readonly GroupInsert<PendingAppend> _inserts;
     private long _appendedSpans;
     private long _failedAppends;
 
@@ -57,7 +58,14 @@ public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, I
         _aggregates = new IngestAggregates(
             new AggregateLimits(MaxEntries: 1_000_000, MaxKeysPerMinute: 100_000, options.MaxPendingPairs, TimeSpan.FromSeconds(options.PairingWaitSeconds)),
             time);
+        _inserts = new GroupInsert<PendingAppend>(InsertAsync, a => a.Spans.Count, MaxSpansPerInsert, MaxConcurrentInserts);
     }
+
+    // Large enough that ClickHouse writes few parts, small enough to bound one request's memory.
+    private const int MaxSpansPerInsert = 200_000;
+
+    // Inserts in flight at once: enough to overlap round trips, few enough to keep parts large.
+    private const int MaxConcurrentInserts = 3;
 
     /// <summary>The server version the engine found, once connected; null before.</summary>
     public Version? ServerVersion => _layout?.Features.Version;
@@ -79,19 +87,27 @@ public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, I
             if (spans[i] is null) throw new ArgumentException($"Span {i} of the batch is null.", nameof(spans));
         }
 
-        var layout = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = new SpanRows();
         rows.Add(spans);
+        await _inserts.SubmitAsync(new PendingAppend(spans, rows)).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // One insert per table for the batches of every append waiting: RowBinary rows simply concatenate.
+    private async Task InsertAsync(IReadOnlyList<PendingAppend> appends)
+    {
+        var layout = _layout!;
         try
         {
-            // The index first: a trace-index row without its spans only widens a lookup, while
-            // spans without their index row could not be found by id.
-            await _connection.InsertAsync(layout.TraceIndex, SpanRows.IndexColumns, rows.Index, cancellationToken).ConfigureAwait(false);
-            await _connection.InsertAsync(layout.Spans, SpanRows.SpanColumns, rows.Spans, cancellationToken).ConfigureAwait(false);
+            // Both or the append fails: a trace-index row without its spans only widens a lookup,
+            // and spans whose index row is missing are sent again by the client.
+            await Task.WhenAll(
+                _connection.InsertAsync(layout.TraceIndex, SpanRows.IndexColumns, Concatenate(appends, a => a.Rows.Index), CancellationToken.None),
+                _connection.InsertAsync(layout.Spans, SpanRows.SpanColumns, Concatenate(appends, a => a.Rows.Spans), CancellationToken.None)).ConfigureAwait(false);
         }
         catch (StoreUnavailableException)
         {
-            Interlocked.Increment(ref _failedAppends);
+            Interlocked.Add(ref _failedAppends, appends.Count);
             throw;
         }
 
@@ -100,12 +116,30 @@ public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, I
         lock (_aggregateLock)
         {
             _aggregates.BeginBatch();
-            foreach (var span in spans) _aggregates.Observe(span);
+            foreach (var append in appends)
+            {
+                foreach (var span in append.Spans) _aggregates.Observe(span);
+            }
             delta = _aggregates.Drain();
         }
-        await InsertAggregatesAsync(layout, delta, cancellationToken).ConfigureAwait(false);
-        Interlocked.Add(ref _appendedSpans, spans.Count);
+        await InsertAggregatesAsync(layout, delta, CancellationToken.None).ConfigureAwait(false);
+        Interlocked.Add(ref _appendedSpans, appends.Sum(a => (long)a.Spans.Count));
     }
+
+    private static ReadOnlyMemory<byte> Concatenate(IReadOnlyList<PendingAppend> appends, Func<PendingAppend, ReadOnlyMemory<byte>> part)
+    {
+        if (appends.Count == 1) return part(appends[0]);
+        var all = new byte[appends.Sum(a => part(a).Length)];
+        var at = 0;
+        foreach (var append in appends)
+        {
+            part(append).Span.CopyTo(all.AsSpan(at));
+            at += part(append).Length;
+        }
+        return all;
+    }
+
+    private sealed record PendingAppend(IReadOnlyList<Span> Spans, SpanRows Rows);
 
     public async ValueTask DisposeAsync()
     {

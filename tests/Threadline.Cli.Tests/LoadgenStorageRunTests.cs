@@ -11,7 +11,7 @@ namespace Threadline.Cli.Tests;
 public sealed class LoadgenStorageRunTests
 {
     [Theory]
-    [InlineData("threadline loadgen: --storage takes decode-only, memory or embedded, or several separated by commas; got 'disk'.", "--storage", "memory,disk")]
+    [InlineData("threadline loadgen: --storage takes decode-only, memory, embedded or clickhouse, or several separated by commas; got 'disk'.", "--storage", "memory,disk")]
     [InlineData("threadline loadgen: --storage names memory twice.", "--storage", "memory,memory")]
     [InlineData("threadline loadgen: --data takes templates or realistic; got 'random'.", "--storage", "memory", "--data", "random")]
     [InlineData("threadline loadgen: --output takes table or json; got 'xml'.", "--storage", "memory", "--output", "xml")]

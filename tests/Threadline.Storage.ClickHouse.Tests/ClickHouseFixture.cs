@@ -8,11 +8,11 @@ public sealed class ClickHouseFixture : IAsyncLifetime
     internal ClickHouseServer Server => _server ?? throw new InvalidOperationException("The ClickHouse server has not started.");
 
     /// <summary>A store on a new, empty database of the shared server.</summary>
-    internal ClickHouseTraceStore CreateStore(Action<ClickHouseStoreOptions>? configure = null)
+    internal ClickHouseTraceStore CreateStore(Action<ClickHouseStoreOptions>? configure = null, TimeProvider? time = null)
     {
         var options = NewOptions();
         configure?.Invoke(options);
-        return new ClickHouseTraceStore(options);
+        return new ClickHouseTraceStore(options, logger: null, time);
     }
 
     internal ClickHouseStoreOptions NewOptions() => new()

@@ -50,7 +50,16 @@ internal sealed class ClickHouseServer : IAsyncDisposable
         int[] shards = [first.TcpPort, second.TcpPort];
         first.WriteConfig(shards);
         second.WriteConfig(shards);
-        await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        try
+        {
+            await Task.WhenAll(first.StartAsync(), second.StartAsync());
+        }
+        catch
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+            throw;
+        }
         return (first, second);
     }
 

@@ -8,9 +8,9 @@ public sealed class ClickHouseTraceStoreConformanceTests(ClickHouseFixture click
 {
     private readonly List<ClickHouseTraceStore> _stores = [];
 
-    protected override ITraceStore CreateStore()
+    protected override ITraceStore CreateStore(TimeProvider time)
     {
-        var store = clickHouse.CreateStore();
+        var store = clickHouse.CreateStore(time: time);
         _stores.Add(store);
         return store;
     }

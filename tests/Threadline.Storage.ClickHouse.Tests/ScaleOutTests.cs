@@ -22,11 +22,20 @@ public sealed class ScaleOutTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (_first, _second) = await ClickHouseServer.LaunchClusterAsync();
-        _nodeA = await ServeNode.StartAsync(First.Url, ClickHouseServer.ClusterName);
-        _nodeB = await ServeNode.StartAsync(Second.Url, ClickHouseServer.ClusterName);
-        Assert.Equal(HttpStatusCode.OK, await NodeA.ServicesStatusAsync());
-        Assert.Equal(HttpStatusCode.OK, await NodeB.ServicesStatusAsync());
+        // xunit does not call DisposeAsync when this throws: stop whatever started first.
+        try
+        {
+            (_first, _second) = await ClickHouseServer.LaunchClusterAsync();
+            _nodeA = await ServeNode.StartAsync(First.Url, ClickHouseServer.ClusterName);
+            _nodeB = await ServeNode.StartAsync(Second.Url, ClickHouseServer.ClusterName);
+            Assert.Equal(HttpStatusCode.OK, await NodeA.ServicesStatusAsync());
+            Assert.Equal(HttpStatusCode.OK, await NodeB.ServicesStatusAsync());
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()

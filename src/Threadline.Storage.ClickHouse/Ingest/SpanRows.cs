@@ -54,8 +54,10 @@ internal sealed class SpanRows
             _spans.String(span.Status.Message);
             WriteAttributes(span.Attributes);
             WriteAttributes(span.Resource.Attributes);
-            WriteKeys(span.Events.SelectMany(e => e.Attributes));
-            WriteKeys(span.Links.SelectMany(l => l.Attributes));
+            if (span.Events.Length == 0) _spans.ArrayLength(0);
+            else WriteKeys(span.Events.SelectMany(e => e.Attributes));
+            if (span.Links.Length == 0) _spans.ArrayLength(0);
+            else WriteKeys(span.Links.SelectMany(l => l.Attributes));
 
             _one[0] = span;
             _body.Clear();
