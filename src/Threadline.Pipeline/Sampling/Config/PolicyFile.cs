@@ -41,8 +41,9 @@ public sealed class PolicyFile
         {
             text = File.ReadAllText(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // ArgumentException: a path the file system refuses outright (a null character, say).
             throw new PolicyFileException(path, [$"cannot be read: {ex.Message}"]);
         }
         return Parse(text, path, context);
