@@ -93,6 +93,32 @@ public sealed partial class ClickHouseTraceStore : ITraceStore, IStoreMetrics, I
         await _inserts.SubmitAsync(new PendingAppend(spans, rows)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Spans tail sampling dropped: counted in the span-metrics and service-graph tables exactly as
+    /// appended spans are (so they pair with stored spans of their trace), never stored. Completes
+    /// once the aggregate rows are inserted.
+    /// </summary>
+    public async ValueTask RecordAggregatesAsync(IReadOnlyList<Span> spans, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (spans.Count == 0) return;
+        for (var i = 0; i < spans.Count; i++)
+        {
+            if (spans[i] is null) throw new ArgumentException($"Span {i} of the batch is null.", nameof(spans));
+        }
+
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        AggregateDelta delta;
+        lock (_aggregateLock)
+        {
+            _aggregates.BeginBatch();
+            for (var i = 0; i < spans.Count; i++) _aggregates.Observe(spans[i]);
+            delta = _aggregates.Drain();
+        }
+        await InsertAggregatesAsync(_layout!, delta, CancellationToken.None).ConfigureAwait(false);
+    }
+
     // One insert per table for the batches of every append waiting: RowBinary rows simply concatenate.
     private async Task InsertAsync(IReadOnlyList<PendingAppend> appends)
     {
