@@ -34,7 +34,7 @@ public sealed class ThreadlineOptionsValidatorTests
         options.Ingest.MaxQueuedSpans = 0;
         options.Ingest.Workers = 0;
         options.Ingest.RetryAfterSeconds = 0;
-        options.Storage.Engine = "clickhouse";
+        options.Storage.Engine = "cassandra";
         options.Storage.Memory.MaxSpans = 0;
 
         var failures = ThreadlineOptionsValidator.Validate(options);
@@ -46,7 +46,7 @@ public sealed class ThreadlineOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:MaxQueuedSpans", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:Workers", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Threadline:Ingest:RetryAfterSeconds", StringComparison.Ordinal));
-        Assert.Contains("Threadline:Storage:Engine must be one of: embedded, memory; got 'clickhouse'.", failures);
+        Assert.Contains("Threadline:Storage:Engine must be one of: embedded, memory, clickhouse; got 'cassandra'.", failures);
         Assert.Contains(failures, f => f.StartsWith("Threadline:Storage:Memory:MaxSpans", StringComparison.Ordinal));
     }
 
