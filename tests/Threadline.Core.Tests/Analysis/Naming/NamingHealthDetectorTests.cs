@@ -4,10 +4,14 @@ using Threadline.Core.Model;
 
 namespace Threadline.Core.Tests.Analysis.Naming;
 
+// Alone: the memory-bound test reads the process-wide heap size, which tests running beside it
+// (the million-span trace analyses) would inflate.
+[Collection(NamingHealthDetectorTests.Alone)]
 public sealed class NamingHealthDetectorTests
 {
     private static readonly Resource Catalog = new([new("service.name", "catalog")]);
     private static readonly Resource Cart = new([new("service.name", "cart")]);
+    internal const string Alone = "naming health memory, alone";
     private ulong _nextId;
 
     private Span Named(string name, Resource resource) => new()
@@ -134,3 +138,6 @@ public sealed class NamingHealthDetectorTests
         Assert.InRange(large.Count, 200_000 * 0.95, 200_000 * 1.05);
     }
 }
+
+[CollectionDefinition(NamingHealthDetectorTests.Alone, DisableParallelization = true)]
+public sealed class NamingHealthDetectorCollection;
