@@ -134,6 +134,27 @@ public sealed class TriageCounterTests
         Assert.Empty(result.Attributes);
     }
 
+    [Fact]
+    public void Resource_attributes_count_once_per_span_whether_resources_are_shared_or_not()
+    {
+        // 10,000 spans: half share one resource object, half each have their own (more than the
+        // counter batches at once), all with the same host values: both ways must count alike.
+        var shared = new Resource([new("service.name", "cart"), new("host.name", "h-0")]);
+        var counter = new TriageCounter();
+        for (var i = 0; i < 10_000; i++)
+        {
+            var resource = i % 2 == 0 ? shared : new Resource([new("service.name", "cart"), new("host.name", i % 4 == 1 ? "h-1" : "h-0")]);
+            counter.CountSpan(SpanOf("GET /cart", resource, StatusCode.Ok), selected: i % 4 == 1);
+        }
+
+        var result = counter.Rank(limit: 10);
+
+        // Selected: the 2,500 spans with i % 4 == 1, all on h-1; baseline: the 7,500 others, on h-0.
+        Assert.Equal((2500, 7500), (result.SelectionSpanCount, result.BaselineSpanCount));
+        var top = Assert.Single(result.Attributes);
+        Assert.Equal((TriageScope.Resource, "host.name", "h-1", 2500L, 0L), (top.Scope, top.Key, top.Value.ToString(), top.SelectionCount, top.BaselineCount));
+    }
+
     private static TriageCounter Planted()
     {
         var counter = new TriageCounter();

@@ -32,20 +32,23 @@ public sealed class TriageKeyCounter
     private bool AllNumeric { get; set; } = true;
 
     /// <summary>Counts the value one span carries. Values triage cannot compare (arrays, bytes, maps, over-long strings) are skipped.</summary>
-    public void Count(bool selected, AttributeValue value)
+    public void Count(bool selected, AttributeValue value) => Count(selected, value, 1);
+
+    /// <summary>Counts the value carried by <paramref name="spans"/> spans of one side.</summary>
+    public void Count(bool selected, AttributeValue value, long spans)
     {
         if (Dropped || !IsCountable(value)) return;
         if (_buckets is not null)
         {
             if (!IsNumber(value)) return;
-            Spans++;
-            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, NumericBuckets.IndexOf(ToNumber(value)), out _), selected);
+            Spans += spans;
+            Add(ref CollectionsMarshal.GetValueRefOrAddDefault(_buckets, NumericBuckets.IndexOf(ToNumber(value)), out _), selected, spans);
             return;
         }
 
-        Spans++;
+        Spans += spans;
         ref var counts = ref CollectionsMarshal.GetValueRefOrAddDefault(_values!, value, out var existed);
-        Add(ref counts, selected);
+        Add(ref counts, selected, spans);
         if (existed) return;
         AllNumeric &= IsNumber(value);
         if (_values!.Count > _options.MaxValuesPerKey)
@@ -89,8 +92,8 @@ public sealed class TriageKeyCounter
         return buckets;
     }
 
-    private static void Add(ref SideCounts counts, bool selected) =>
-        counts = selected ? counts with { Selection = counts.Selection + 1 } : counts with { Baseline = counts.Baseline + 1 };
+    private static void Add(ref SideCounts counts, bool selected, long spans) =>
+        counts = selected ? counts with { Selection = counts.Selection + spans } : counts with { Baseline = counts.Baseline + spans };
 
     private bool IsCountable(AttributeValue value) => value.Type switch
     {
