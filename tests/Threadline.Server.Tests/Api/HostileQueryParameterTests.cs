@@ -39,6 +39,10 @@ public sealed class HostileQueryParameterTests
         ("/api/v1/services/{service}/red", ["start", "end", "step"]),
         ("/api/v1/services/{service}/operations/red", ["start", "end", "step", "limit"]),
         ("/api/v1/naming-health", ["service"]),
+        ("/api/v1/triage", ["selection", "service", "operation", "baseline", "start", "end", "limit"]),
+        ("/api/v1/genai", ["start", "end"]),
+        ("/api/v1/traces/{traceId}/outline", ["offset", "limit"]),
+        ("/api/v1/traces/0af7651916cd43dd8448eb211c80319c/spans/{spanId}", []),
         ("/healthz", []),
         ("/readyz", []),
     ];

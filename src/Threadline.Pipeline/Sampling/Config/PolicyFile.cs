@@ -64,6 +64,11 @@ public sealed class PolicyFile
         {
             throw new PolicyFileException(source, [$"line {ex.Start.Line}, column {ex.Start.Column}: not valid YAML or JSON: {Reason(ex)}"]);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser gives up this way on some malformed streams (found by PolicyFileFuzzTests); no position is known.
+            throw new PolicyFileException(source, [$"not valid YAML or JSON: {ex.Message}"]);
+        }
         if (stream.Documents.Count != 1)
             throw new PolicyFileException(source, [$"holds {stream.Documents.Count} YAML documents; give exactly one."]);
 
