@@ -1,3 +1,4 @@
+using Threadline.Cli.Tests.Storage;
 using System.Net;
 using Threadline.Core.Model;
 
@@ -11,14 +12,14 @@ public sealed class ScaleOutTests : IAsyncLifetime
 {
     private ClickHouseServer? _first;
     private ClickHouseServer? _second;
-    private ServeNode? _nodeA;
-    private ServeNode? _nodeB;
+    private ServeChild? _nodeA;
+    private ServeChild? _nodeB;
     private ulong _nextId = 0x5CA1E;
 
     private ClickHouseServer First => _first!;
     private ClickHouseServer Second => _second!;
-    private ServeNode NodeA => _nodeA!;
-    private ServeNode NodeB => _nodeB!;
+    private ServeChild NodeA => _nodeA!;
+    private ServeChild NodeB => _nodeB!;
 
     public async Task InitializeAsync()
     {
@@ -90,7 +91,7 @@ public sealed class ScaleOutTests : IAsyncLifetime
         }
     }
 
-    private static async Task AcceptedAsync(ServeNode node, IReadOnlyList<Span> spans)
+    private static async Task AcceptedAsync(ServeChild node, IReadOnlyList<Span> spans)
     {
         using var response = await node.ExportAsync(spans);
         Assert.True(response.StatusCode == HttpStatusCode.OK,
